@@ -1,0 +1,87 @@
+"""Writes that keep history and refuse stale edits. Every record service goes through these."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from hoptac.audit.history import field_changes
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+class ConflictError(Exception):
+    """The record changed since the version the edit was based on."""
+
+    def __init__(self, current: models.Model, expected_version: int, changes: list[FieldChange]):
+        self.current = current
+        self.expected_version = expected_version
+        self.changes = changes
+        super().__init__(f"version {expected_version} is stale; current is {current.version}")
+
+
+def _conflict(current: models.Model, expected_version: int) -> ConflictError:
+    base = current.history.filter(version=expected_version).order_by("-history_id").first()
+    changes = field_changes(base, current.history.order_by("-history_id").first()) if base else []
+    return ConflictError(current, expected_version, changes)
+
+
+def record_create(instance: models.Model, *, user, m2m: dict[str, Any] | None = None) -> models.Model:
+    with transaction.atomic():
+        instance.full_clean()
+        instance._history_user = user
+        instance.save()
+        for name, values in (m2m or {}).items():
+            getattr(instance, name).set(values)
+    return instance
+
+
+def record_update(
+    instance: models.Model,
+    *,
+    user,
+    expected_version: int | None,
+    changes: dict[str, Any],
+    m2m: dict[str, Any] | None = None,
+) -> models.Model:
+    """Apply `changes` if the stored version is still `expected_version`; raise ConflictError if not.
+
+    The row is re-read under a write lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    IMMEDIATE transactions take the database write lock at BEGIN), so two saves cannot
+    both pass the check."""
+    model = type(instance)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=instance.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise _conflict(current, expected_version)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.full_clean()
+        current._history_user = user
+        current.save()
+        for name, values in (m2m or {}).items():
+            getattr(current, name).set(values)
+    return current
+
+
+def record_delete(instance: models.Model, *, user, expected_version: int | None = None) -> None:
+    model = type(instance)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=instance.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise _conflict(current, expected_version)
+        current._history_user = user
+        try:
+            current.delete()
+        except models.ProtectedError as exc:
+            raise ValidationError(
+                "This record is still used by other records and cannot be deleted."
+            ) from exc

@@ -1,0 +1,40 @@
+import pytest
+
+from hoptac.audit.history import history_entries
+from hoptac.audit.services import ConflictError, record_create, record_delete, record_update
+from hoptac.partners.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_write_is_kept_with_who_and_what(editor, approver):
+    partner = record_create(Partner(kind="ngo", name_vi="Quỹ X", name_en="X Fund"), user=editor)
+    partner = record_update(partner, user=approver, expected_version=1, changes={"name_en": "X Foundation", "acronym": "XF"})
+    entries = history_entries(partner)
+    assert [e["type"] for e in entries] == ["changed", "created"]
+    assert entries[0]["user"] == str(approver) and entries[1]["user"] == str(editor)
+    assert {(c.field, c.old, c.new) for c in entries[0]["changes"]} == {("name_en", "X Fund", "X Foundation"), ("acronym", "", "XF")}
+    pk = partner.pk
+    record_delete(partner, user=approver)
+    assert Partner.history.filter(id=pk, history_type="-").get().history_user == approver
+
+
+def test_stale_version_raises_conflict_with_changes_and_writes_nothing(editor, approver):
+    partner = record_create(Partner(kind="ngo", name_vi="Quỹ Y", name_en="Y Fund"), user=editor)
+    record_update(partner, user=approver, expected_version=1, changes={"website": "https://y.example.org"})
+    with pytest.raises(ConflictError) as caught:
+        record_update(partner, user=editor, expected_version=1, changes={"name_en": "mine"})
+    assert caught.value.current.version == 2
+    assert [(c.field, c.new) for c in caught.value.changes] == [("website", "https://y.example.org")]
+    partner.refresh_from_db()
+    assert partner.name_en == "Y Fund" and partner.version == 2
+
+
+def test_invalid_changes_roll_back(editor):
+    from django.core.exceptions import ValidationError
+
+    partner = record_create(Partner(kind="ngo", name_vi="Quỹ Z", name_en="Z Fund"), user=editor)
+    with pytest.raises(ValidationError):
+        record_update(partner, user=editor, expected_version=1, changes={"website": "nonsense"})
+    partner.refresh_from_db()
+    assert partner.version == 1 and partner.history.count() == 1

@@ -1,0 +1,21 @@
+"""The `hoptac` console script: Django's manage.py with hyphenated command names.
+
+`hoptac import-iati FILE` runs the management command `import_iati`.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.config.settings")
+    args = list(sys.argv if argv is None else argv)
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

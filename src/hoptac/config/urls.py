@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from hoptac.api import api
+from hoptac.web import views as web
+
+urlpatterns = [
+    path("", web.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", web.healthz, name="healthz"),
+    path("partners/", include("hoptac.partners.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+# Areas whose records arrive in later work: each answers with a page saying so.
+for area in ("agreements", "projects", "events", "delegations", "programmes", "documents", "reports", "search", "portal"):
+    urlpatterns.append(path(f"{area}/", web.coming_soon, {"area": area}, name=area))
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

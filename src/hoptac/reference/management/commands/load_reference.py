@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from hoptac.reference.loaders import load_all
+
+
+class Command(BaseCommand):
+    help = "Load or update the shipped reference data (countries, organisations, provinces, fields, levels)."
+
+    def handle(self, *args, **options):
+        load_all(report=lambda name, n: self.stdout.write(f"{name}: {n} changed"))

@@ -1,0 +1,45 @@
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hoptac.search.folding import fold, fold_words, search_blob
+
+VIETNAMESE_LETTERS = (
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+)
+LETTERS = VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper()
+
+
+def test_examples_from_the_design():
+    assert fold("Hợp tác Quốc tế") == "hop tac quoc te"
+    assert fold("Đà Nẵng") == "da nang"
+    assert fold("Vũ Chiến Thắng") == "vu chien thang"
+    assert fold("Liên Hợp Quốc") == "lien hop quoc"
+
+
+def test_decomposed_input_folds_like_composed():
+    text = "Thứ trưởng Nội vụ"
+    assert fold(unicodedata.normalize("NFD", text)) == fold(text) == "thu truong noi vu"
+
+
+@given(st.text(alphabet=LETTERS, min_size=1))
+def test_every_vietnamese_letter_folds_to_ascii(text):
+    assert fold(text).isascii()
+
+
+@given(st.text())
+def test_folding_is_idempotent(text):
+    assert fold(fold(text)) == fold(text)
+
+
+@given(st.text(alphabet=LETTERS + " ,.-/", max_size=40))
+def test_words_are_folded_and_free_of_punctuation(text):
+    for word in fold_words(text):
+        assert word == fold(word)
+        assert word.isalnum()
+
+
+def test_search_blob_joins_multiword_names_so_acronym_prefixes_match():
+    blob = search_blob("UN Women")
+    assert " un " in blob and " women " in blob and " unwomen " in blob

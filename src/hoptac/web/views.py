@@ -1,0 +1,50 @@
+import shutil
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from hoptac.partners.selectors import level_counts, stated_counts
+from hoptac.web.navigation import AREAS
+
+
+def dashboard(request):
+    return render(
+        request,
+        "web/dashboard.html",
+        {"level_counts": level_counts(), "stated_counts": stated_counts(), "today": timezone.localdate()},
+    )
+
+
+def coming_soon(request, area: str):
+    if area == "portal":
+        return portal_placeholder(request)
+    label = dict((a.key, a.label) for a in AREAS).get(area, area)
+    return render(request, "web/coming_soon.html", {"area": area, "area_label": label})
+
+
+@login_not_required
+def portal_placeholder(request):
+    return render(request, "web/coming_soon.html", {"area": "portal", "area_label": dict((a.key, a.label) for a in AREAS)["portal"], "public": True})
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """For a load balancer: 200 when the database answers, 503 when it does not."""
+    status = {"database": "ok"}
+    code = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any failure to reach the database means unhealthy
+        status["database"] = f"error: {exc.__class__.__name__}"
+        code = 503
+    usage = shutil.disk_usage(settings.DATA_DIR)
+    status["disk_free_mb"] = usage.free // (1024 * 1024)
+    status["status"] = "ok" if code == 200 else "unavailable"
+    return JsonResponse(status, status=code)
