@@ -131,13 +131,23 @@ def issue_token(request, payload: TokenIn):
 
 
 def _register_routers() -> None:
+    from hoptac.activities import api as activities
+    from hoptac.agreements import api as agreements
+    from hoptac.aid import api as aid
+    from hoptac.documents import api as documents
+    from hoptac.notifications import api as notifications
     from hoptac.org.api import router as org_router
     from hoptac.partners.api import router as partners_router
+    from hoptac.programmes import api as programmes
     from hoptac.reference.api import router as reference_router
 
     api.add_router("/partners", partners_router)
     api.add_router("/units", org_router)
     api.add_router("/", reference_router)
+    # Each app's module exposes `router` (its collections, mounted at the root) so that one
+    # app can serve several collections (activities: /events and /delegations).
+    for module in (agreements, activities, aid, programmes, documents, notifications):
+        api.add_router("/", module.router)
 
 
 _register_routers()

@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "hoptac.fields",
     "hoptac.partners",
     "hoptac.audit",
+    "hoptac.notifications",
+    "hoptac.agreements",
+    "hoptac.activities",
+    "hoptac.aid",
+    "hoptac.programmes",
+    "hoptac.documents",
     "hoptac.web",
 ]
 
@@ -190,4 +196,5 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+HOPTAC_BASE_URL = os.environ.get("HOPTAC_BASE_URL", "http://127.0.0.1:8000")
 HOPTAC_API_TOKEN_DAYS = int(os.environ.get("HOPTAC_API_TOKEN_DAYS", "90"))

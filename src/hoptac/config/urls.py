@@ -13,12 +13,19 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", web.healthz, name="healthz"),
     path("partners/", include("hoptac.partners.urls")),
+    path("my/", include("hoptac.notifications.urls")),
+    # Each app's urls.py names its own areas (activities: events/ and delegations/).
+    path("", include("hoptac.agreements.urls")),
+    path("", include("hoptac.activities.urls")),
+    path("", include("hoptac.aid.urls")),
+    path("", include("hoptac.programmes.urls")),
+    path("", include("hoptac.documents.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
 # Areas whose records arrive in later work: each answers with a page saying so.
-for area in ("agreements", "projects", "events", "delegations", "programmes", "documents", "reports", "search", "portal"):
+for area in ("reports", "portal"):
     urlpatterns.append(path(f"{area}/", web.coming_soon, {"area": area}, name=area))
 
 if settings.DEBUG:

@@ -13,6 +13,7 @@ from hoptac.org.permissions import can_change, can_create, can_delete, can_view,
 from hoptac.partners import selectors, services
 from hoptac.partners.forms import ContactForm, PartnerFilterForm, PartnerForm
 from hoptac.partners.models import Contact, Level, Partner, PartnershipLevel
+from hoptac.partners.timeline import timeline_for
 from hoptac.web.exports import export_response
 
 PAGE_SIZE = 50
@@ -92,11 +93,18 @@ def partner_detail(request, pk: int):
         "contacts": partner.contacts.all(),
         "tab": tab,
         "history": history_entries(partner) if tab == "history" else [],
+        "timeline": timeline_for(partner, kind=request.GET.get("kind", ""), year=_int(request.GET.get("year")))
+        if tab == "timeline"
+        else [],
         "can_change": can_change(request.user, partner),
         "can_delete": can_delete(request.user, partner),
         "lang": get_language(),
     }
     return render(request, "partners/detail.html", context)
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
 
 
 def _form_values(form: PartnerForm) -> dict:

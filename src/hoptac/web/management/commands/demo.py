@@ -21,7 +21,22 @@ class Command(BaseCommand):
         with transaction.atomic():
             unit = load_demo_units()
             password, note = self._demo_user(unit)
+        for name, load in self._record_demos():
+            with transaction.atomic():
+                load()
+            self.stdout.write(f"demo data: {name}")
         self.stdout.write(f"demo login: user demo, password {password}{note}")
+
+    @staticmethod
+    def _record_demos():
+        from hoptac.activities.demo import load_demo as activities
+        from hoptac.agreements.demo import load_demo as agreements
+        from hoptac.aid.demo import load_demo as aid
+        from hoptac.documents.demo import load_demo as documents
+        from hoptac.programmes.demo import load_demo as programmes
+
+        return [("agreements", agreements), ("events and delegations", activities), ("aid projects", aid),
+                ("action programmes", programmes), ("documents", documents)]
 
     def _demo_user(self, unit) -> tuple[str, str]:
         wanted = os.environ.get("HOPTAC_DEMO_PASSWORD")
