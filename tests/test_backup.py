@@ -17,7 +17,8 @@ from hoptac.org.models import User
 client = Client()
 client.force_login(User.objects.get(username="demo"))
 out = {}
-for path in ["/api/v1/partners?limit=1000", "/api/v1/units?limit=1000", "/api/v1/partners/level-counts?as_of=2025-11-30"]:
+paths = ["/api/v1/partners?limit=1000", "/api/v1/units?limit=1000", "/api/v1/partners/level-counts?as_of=2025-11-30"]
+for path in paths:
     out[path] = client.get(path).json()
 print(json.dumps(out, sort_keys=True))
 """
@@ -25,14 +26,22 @@ print(json.dumps(out, sort_keys=True))
 
 def _env(data_dir, database_url=None):
     env = {k: v for k, v in os.environ.items() if k not in ("HOPTAC_DATA_DIR", "DATABASE_URL")}
-    env.update({"HOPTAC_DATA_DIR": str(data_dir), "HOPTAC_DEMO_PASSWORD": "backup-Test-1", "HOPTAC_ALLOWED_HOSTS": "testserver"})
+    env.update(
+        {
+            "HOPTAC_DATA_DIR": str(data_dir),
+            "HOPTAC_DEMO_PASSWORD": "backup-Test-1",
+            "HOPTAC_ALLOWED_HOSTS": "testserver",
+        }
+    )
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
 
 
 def _hoptac(env, *args):
-    result = subprocess.run([sys.executable, "-m", "hoptac.cli", *args], capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "hoptac.cli", *args], capture_output=True, text=True, env=env, check=False
+    )
     return result
 
 
@@ -80,7 +89,8 @@ def test_postgresql_backup_and_restore_round_trip(tmp_path):
     from django.db import connection
 
     settings_dict = connection.settings_dict
-    base = f"postgres://{settings_dict['USER'] or 'postgres'}@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
+    user, host = settings_dict["USER"] or "postgres", settings_dict["HOST"] or "127.0.0.1"
+    base = f"postgres://{user}@{host}:{settings_dict['PORT'] or 5432}"
     names = [f"hoptac_bk_{uuid.uuid4().hex[:8]}" for _ in range(2)]
     admin = psycopg.connect(f"{base}/postgres", autocommit=True)
     try:

@@ -82,6 +82,4 @@ def record_delete(instance: models.Model, *, user, expected_version: int | None 
         try:
             current.delete()
         except models.ProtectedError as exc:
-            raise ValidationError(
-                "This record is still used by other records and cannot be deleted."
-            ) from exc
+            raise ValidationError("This record is still used by other records and cannot be deleted.") from exc

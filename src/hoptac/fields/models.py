@@ -25,7 +25,9 @@ class Field(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
     name_en = models.CharField(_("name (English)"), max_length=255)
-    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     sectors = models.ManyToManyField(Sector, verbose_name=_("DAC sectors"), blank=True, related_name="fields")
 
     class Meta:

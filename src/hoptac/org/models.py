@@ -33,7 +33,12 @@ class Unit(Record):
     # (Decree 177/2025: provinces inherit what merged districts and provinces signed).
     former_names = models.JSONField(_("former names"), default=list, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("successor"), null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
     )
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -64,7 +69,9 @@ class User(AbstractUser):
         CONTRIBUTOR = "contributor", _("Contributor")
         VIEWER = "viewer", _("Viewer")
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     title = models.CharField(_("title"), max_length=128, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -89,6 +96,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
 
     @staticmethod
     def hash(raw: str) -> str:

@@ -2,6 +2,7 @@ import datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -55,7 +56,7 @@ class PartnerOut(Schema):
     def resolve_partnership_level(obj) -> str | None:
         if hasattr(obj, "level_at"):
             return obj.level_at
-        level = obj.level_on(datetime.date.today())
+        level = obj.level_on(timezone.localdate())
         return level.level if level else None
 
 
@@ -175,11 +176,9 @@ def create_partner(request, payload: PartnerIn):
 def partner_level_counts(request, as_of: datetime.date | None = None):
     """Countries per partnership level on a date, from the sourced rows, beside the totals sources state."""
     return {
-        "as_of": (as_of or datetime.date.today()).isoformat(),
+        "as_of": (as_of or timezone.localdate()).isoformat(),
         "counts": selectors.level_counts(as_of),
-        "stated": [
-            {**g, "as_of": g["as_of"].isoformat()} for g in selectors.stated_counts(as_of)
-        ],
+        "stated": [{**g, "as_of": g["as_of"].isoformat()} for g in selectors.stated_counts(as_of)],
     }
 
 

@@ -11,13 +11,23 @@ class PartnerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Partner.Kind.choices])
     country = forms.ModelChoiceField(
-        label=_("Country"), required=False, queryset=Country.objects.all(), to_field_name="iso2", empty_label=_("All countries")
+        label=_("Country"),
+        required=False,
+        queryset=Country.objects.all(),
+        to_field_name="iso2",
+        empty_label=_("All countries"),
     )
     level = forms.ChoiceField(
-        label=_("Partnership level"), required=False, choices=[("", _("All levels")), *Level.choices, ("none", _("No level"))]
+        label=_("Partnership level"),
+        required=False,
+        choices=[("", _("All levels")), *Level.choices, ("none", _("No level"))],
     )
-    as_of = forms.DateField(label=_("Level on date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[("", _("Relevance / name"))] + [(k, k) for k in SORTS])
+    as_of = forms.DateField(
+        label=_("Level on date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=[("", _("Relevance / name"))] + [(k, k) for k in SORTS]
+    )
 
 
 class PartnerForm(forms.ModelForm):
@@ -26,13 +36,22 @@ class PartnerForm(forms.ModelForm):
     )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    confirm_duplicate = forms.BooleanField(
-        label=_("This is a different partner: save it anyway"), required=False
-    )
+    confirm_duplicate = forms.BooleanField(label=_("This is a different partner: save it anyway"), required=False)
 
     class Meta:
         model = Partner
-        fields = ["kind", "name_vi", "name_en", "acronym", "aliases", "country", "parent", "website", "owner_unit", "notes"]
+        fields = [
+            "kind",
+            "name_vi",
+            "name_en",
+            "acronym",
+            "aliases",
+            "country",
+            "parent",
+            "website",
+            "owner_unit",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -46,8 +65,12 @@ class PartnerForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
         for name in ("name_vi", "name_en", "acronym"):
             self.fields[name].widget.attrs.update(
-                {"hx-get": "/partners/duplicates/", "hx-trigger": "keyup changed delay:400ms", "hx-target": "#duplicates",
-                 "hx-include": "[name=name_vi],[name=name_en],[name=acronym],[name=partner_id]"}
+                {
+                    "hx-get": "/partners/duplicates/",
+                    "hx-trigger": "keyup changed delay:400ms",
+                    "hx-target": "#duplicates",
+                    "hx-include": "[name=name_vi],[name=name_en],[name=acronym],[name=partner_id]",
+                }
             )
 
     def clean_aliases(self):
@@ -68,7 +91,10 @@ class PartnerForm(forms.ModelForm):
         )
         if self.duplicates and not cleaned.get("confirm_duplicate"):
             raise forms.ValidationError(
-                _("A partner with the same name or acronym already exists. Open it, or tick the box below to save a different partner."),
+                _(
+                    "A partner with the same name or acronym already exists. "
+                    "Open it, or tick the box below to save a different partner."
+                ),
                 code="duplicate",
             )
         return cleaned

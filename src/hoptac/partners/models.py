@@ -42,17 +42,34 @@ class Partner(Record):
     acronym = models.CharField(_("acronym"), max_length=32, blank=True)
     aliases = models.JSONField(_("aliases"), default=list, blank=True, help_text=_("Other names and spellings."))
     country = models.ForeignKey(
-        "reference.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="partners"
+        "reference.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("internal notes"), blank=True)
     owner_unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("maintained by"), null=True, blank=True, on_delete=models.PROTECT, related_name="partners"
+        "org.Unit",
+        verbose_name=_("maintained by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
     )
-    reference_key = models.CharField(max_length=64, blank=True, editable=False, help_text="Key in the shipped reference data.")
+    reference_key = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Key in the shipped reference data."
+    )
     search_text = models.TextField(blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
@@ -84,7 +101,9 @@ class Partner(Record):
     def descendants_and_self(self) -> list[int]:
         ids, frontier = {self.pk}, [self.pk]
         while frontier:
-            frontier = list(Partner.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+            frontier = list(
+                Partner.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True)
+            )
             ids.update(frontier)
         return sorted(ids)
 
@@ -163,7 +182,9 @@ class Contact(Record):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=64, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:

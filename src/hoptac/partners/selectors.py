@@ -119,7 +119,9 @@ def stated_counts(as_of: datetime.date | None = None) -> list[dict]:
     return list(groups.values())
 
 
-def possible_duplicates(*, name_vi: str = "", name_en: str = "", acronym: str = "", exclude_pk: int | None = None) -> QuerySet:
+def possible_duplicates(
+    *, name_vi: str = "", name_en: str = "", acronym: str = "", exclude_pk: int | None = None
+) -> QuerySet:
     """Partners whose folded name or acronym equals one of the given ones."""
     keys = {fold(" ".join(fold_words(v))) for v in (name_vi, name_en, acronym) if v and v.strip()}
     if not keys:

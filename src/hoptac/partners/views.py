@@ -62,12 +62,32 @@ def partner_list(request):
 
 
 def _export(fmt: str, partners):
-    headers = [_("id"), _("kind"), _("name (Vietnamese)"), _("name (English)"), _("acronym"), _("aliases"),
-               _("country"), _("parent organisation"), _("partnership level"), _("website")]
+    headers = [
+        _("id"),
+        _("kind"),
+        _("name (Vietnamese)"),
+        _("name (English)"),
+        _("acronym"),
+        _("aliases"),
+        _("country"),
+        _("parent organisation"),
+        _("partnership level"),
+        _("website"),
+    ]
     labels = dict(Level.choices)
     rows = (
-        [p.pk, p.get_kind_display(), p.name_vi, p.name_en, p.acronym, p.aliases,
-         p.country_id or "", p.parent.name_en if p.parent else "", labels.get(p.level_at, ""), p.website]
+        [
+            p.pk,
+            p.get_kind_display(),
+            p.name_vi,
+            p.name_en,
+            p.acronym,
+            p.aliases,
+            p.country_id or "",
+            p.parent.name_en if p.parent else "",
+            labels.get(p.level_at, ""),
+            p.website,
+        ]
         for p in partners.iterator(chunk_size=500)
     )
     return export_response(fmt, "partners", headers, rows)
@@ -130,7 +150,10 @@ def partner_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             partner = services.partner_update(
-                Partner.objects.get(pk=pk), user=request.user, version=form.cleaned_data.get("version"), **_form_values(form)
+                Partner.objects.get(pk=pk),
+                user=request.user,
+                version=form.cleaned_data.get("version"),
+                **_form_values(form),
             )
         except ConflictError as exc:
             conflict = exc
@@ -142,7 +165,11 @@ def partner_edit(request, pk: int):
         else:
             messages.success(request, _("Partner saved."))
             return redirect(partner)
-    return render(request, "partners/form.html", {"form": form, "partner": partner, "conflict": conflict, "duplicates": form.duplicates})
+    return render(
+        request,
+        "partners/form.html",
+        {"form": form, "partner": partner, "conflict": conflict, "duplicates": form.duplicates},
+    )
 
 
 @require_POST
@@ -201,7 +228,11 @@ def contact_edit(request, pk: int):
         else:
             messages.success(request, _("Contact saved."))
             return redirect(contact.partner)
-    return render(request, "partners/contact_form.html", {"form": form, "partner": contact.partner, "contact": contact, "conflict": conflict})
+    return render(
+        request,
+        "partners/contact_form.html",
+        {"form": form, "partner": contact.partner, "contact": contact, "conflict": conflict},
+    )
 
 
 @require_POST
@@ -210,5 +241,3 @@ def contact_delete(request, pk: int):
     services.contact_delete(contact, user=request.user)
     messages.success(request, _("Contact deleted."))
     return redirect(contact.partner)
-
-

@@ -49,7 +49,11 @@ def _upsert(model, key: dict, values: dict) -> tuple[object, bool]:
 
 
 def load_countries() -> int:
-    vi = {row["iso2"]: row["name_vi"] for row in _rows("countries_vi.csv")} if (DATA / "countries_vi.csv").exists() else {}
+    vi = (
+        {row["iso2"]: row["name_vi"] for row in _rows("countries_vi.csv")}
+        if (DATA / "countries_vi.csv").exists()
+        else {}
+    )
     # The partnership table names countries as Vietnamese sources do ("Russia", "South Korea").
     short_en = {row["country_iso2"]: row["country_en"] for row in _rows("partnership_levels.csv")}
     changed = 0
@@ -58,7 +62,12 @@ def load_countries() -> int:
         _, did = _upsert(
             Country,
             {"iso2": country.alpha_2},
-            {"iso3": country.alpha_3, "numeric": country.numeric, "name_en": name_en, "name_vi": vi.get(country.alpha_2, name_en)},
+            {
+                "iso3": country.alpha_3,
+                "numeric": country.numeric,
+                "name_en": name_en,
+                "name_vi": vi.get(country.alpha_2, name_en),
+            },
         )
         changed += did
     return changed
@@ -76,7 +85,9 @@ def load_sectors() -> int:
     changed = 0
     for code, name, item in _codelist("Sector"):
         _, did = _upsert(
-            Sector, {"code": code}, {"name_en": name, "category": item.findtext("category") or "", "active": item.get("status") != "withdrawn"}
+            Sector,
+            {"code": code},
+            {"name_en": name, "category": item.findtext("category") or "", "active": item.get("status") != "withdrawn"},
         )
         changed += did
     return changed
@@ -117,7 +128,12 @@ def load_provinces() -> int:
         unit, did = _upsert(
             Unit,
             {"kind": Unit.Kind.PROVINCE, "code": props["code"]},
-            {"name_vi": props["name_vi"], "name_en": props.get("name_en", ""), "former_names": former, "is_active": True},
+            {
+                "name_vi": props["name_vi"],
+                "name_en": props.get("name_en", ""),
+                "former_names": former,
+                "is_active": True,
+            },
         )
         units[props["name_vi"]] = unit
         changed += did
@@ -229,7 +245,11 @@ def load_stated_counts() -> int:
     for row in _rows("stated_counts.csv"):
         _, did = _upsert(
             StatedCount,
-            {"subject": row["subject"], "as_of": datetime.date.fromisoformat(row["as_of"]), "source_title": row["source_title"]},
+            {
+                "subject": row["subject"],
+                "as_of": datetime.date.fromisoformat(row["as_of"]),
+                "source_title": row["source_title"],
+            },
             {"value": int(row["value"]), "source_url": row["source_url"], "quote": row["quote"]},
         )
         changed += did

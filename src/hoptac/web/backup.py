@@ -67,7 +67,9 @@ def backup(target: Path) -> dict:
             destination.close()
         elif connection.vendor == "postgresql":
             args, env = _pg_env()
-            subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(dump), *args], check=True, env=env)
+            subprocess.run(
+                [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(dump), *args], check=True, env=env
+            )
         else:
             raise BackupError(f"backup of {connection.vendor} databases is not supported")
         media = Path(settings.MEDIA_ROOT)
@@ -124,7 +126,8 @@ def restore(source: Path) -> dict:
             args, env = _pg_env()
             subprocess.run(
                 [_tool("pg_restore"), "--no-owner", "--exit-on-error", *args, str(Path(tmp) / "database.pgdump")],
-                check=True, env=env,
+                check=True,
+                env=env,
             )
         files = Path(tmp) / "files"
         if files.exists():

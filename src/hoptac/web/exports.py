@@ -5,6 +5,7 @@ import datetime
 import io
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -20,7 +21,7 @@ def _cell(value):
 
 
 def export_response(fmt: str, filename: str, headers: list[str], rows) -> HttpResponse:
-    stamp = datetime.date.today().isoformat()
+    stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(filename[:31])

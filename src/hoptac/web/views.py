@@ -29,7 +29,11 @@ def coming_soon(request, area: str):
 
 @login_not_required
 def portal_placeholder(request):
-    return render(request, "web/coming_soon.html", {"area": "portal", "area_label": dict((a.key, a.label) for a in AREAS)["portal"], "public": True})
+    return render(
+        request,
+        "web/coming_soon.html",
+        {"area": "portal", "area_label": dict((a.key, a.label) for a in AREAS)["portal"], "public": True},
+    )
 
 
 @login_not_required

@@ -9,11 +9,16 @@ pytestmark = pytest.mark.django_db
 
 def test_every_write_is_kept_with_who_and_what(editor, approver):
     partner = record_create(Partner(kind="ngo", name_vi="Quỹ X", name_en="X Fund"), user=editor)
-    partner = record_update(partner, user=approver, expected_version=1, changes={"name_en": "X Foundation", "acronym": "XF"})
+    partner = record_update(
+        partner, user=approver, expected_version=1, changes={"name_en": "X Foundation", "acronym": "XF"}
+    )
     entries = history_entries(partner)
     assert [e["type"] for e in entries] == ["changed", "created"]
     assert entries[0]["user"] == str(approver) and entries[1]["user"] == str(editor)
-    assert {(c.field, c.old, c.new) for c in entries[0]["changes"]} == {("name_en", "X Fund", "X Foundation"), ("acronym", "", "XF")}
+    assert {(c.field, c.old, c.new) for c in entries[0]["changes"]} == {
+        ("name_en", "X Fund", "X Foundation"),
+        ("acronym", "", "XF"),
+    }
     pk = partner.pk
     record_delete(partner, user=approver)
     assert Partner.history.filter(id=pk, history_type="-").get().history_user == approver

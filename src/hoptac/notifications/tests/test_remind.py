@@ -16,8 +16,16 @@ def one_due_item(monkeypatch, editor):
     editor.save()
 
     def provider(today):
-        return [due.DueItem(editor.pk, "agreement:1:expires-in-30", "Agreement X expires on 01/01/2026", "/agreements/1/",
-                            datetime.date(2026, 1, 1), "agreement")]
+        return [
+            due.DueItem(
+                editor.pk,
+                "agreement:1:expires-in-30",
+                "Agreement X expires on 01/01/2026",
+                "/agreements/1/",
+                datetime.date(2026, 1, 1),
+                "agreement",
+            )
+        ]
 
     monkeypatch.setattr(due, "providers", lambda: [provider])
     return editor

@@ -52,7 +52,9 @@ def test_contributor_changes_own_unit_records_only(contributor, partner_of_a, pa
     assert permissions.can_view(contributor, partner_of_b)
 
 
-def test_visible_scopes_unit_owned_records_for_contributors(contributor, contributor_b, partner_of_a, partner_of_b, monkeypatch):
+def test_visible_scopes_unit_owned_records_for_contributors(
+    contributor, contributor_b, partner_of_a, partner_of_b, monkeypatch
+):
     # A record type that is not a shared registry is scoped by its unit fields.
     monkeypatch.setattr(Partner, "shared_registry", False)
     mine = permissions.visible(contributor, Partner.objects.filter(pk__in=[partner_of_a.pk, partner_of_b.pk]))

@@ -29,7 +29,6 @@ def test_a_wrong_token_is_401(api):
     assert response.status_code == 401
 
 
-
 def test_token_is_issued_for_good_credentials_only(api, viewer):
     from hoptac.conftest import PASSWORD
 
@@ -216,7 +215,9 @@ def test_patch_without_version_is_422(api, editor):
 def test_viewer_cannot_write(api, viewer):
     assert api(viewer).post("/api/v1/partners", NEW).status_code == 403
     france = _partner("country:FR")
-    assert api(viewer).patch(f"/api/v1/partners/{france.pk}", {"version": france.version, "notes": "x"}).status_code == 403
+    assert (
+        api(viewer).patch(f"/api/v1/partners/{france.pk}", {"version": france.version, "notes": "x"}).status_code == 403
+    )
     assert api(viewer).delete(f"/api/v1/partners/{france.pk}").status_code == 403
 
 
@@ -230,7 +231,10 @@ def test_contributor_changes_only_its_units_partners(api, contributor, contribut
     assert api(contributor_b).patch(f"/api/v1/partners/{pk}", {"version": 1, "acronym": "Y"}).status_code == 403
     # Nor the reference partners nobody's unit maintains, nor delete anything.
     france = _partner("country:FR")
-    assert api(contributor).patch(f"/api/v1/partners/{france.pk}", {"version": france.version, "notes": "x"}).status_code == 403
+    assert (
+        api(contributor).patch(f"/api/v1/partners/{france.pk}", {"version": france.version, "notes": "x"}).status_code
+        == 403
+    )
     assert api(contributor).delete(f"/api/v1/partners/{pk}").status_code == 403
     assert api(contributor).patch(f"/api/v1/partners/{pk}", {"version": 1, "acronym": "Z"}).status_code == 200
 

@@ -27,7 +27,10 @@ def test_list_filters_search_and_counts(logged_in, viewer):
     assert 'data-level="strategic">14<' in html
     assert "baochinhphu.vn" in html
     assert page.context["stated_counts"][0]["values"] == {
-        "comprehensive_strategic": 14, "strategic": 11, "comprehensive": 15, "diplomatic_relations": 195
+        "comprehensive_strategic": 14,
+        "strategic": 11,
+        "comprehensive": 15,
+        "diplomatic_relations": 195,
     }
 
 
@@ -51,7 +54,9 @@ def test_bad_filter_values_do_not_break_the_page(logged_in, viewer):
 
 def test_csv_and_xlsx_exports_hold_the_filtered_rows(logged_in, viewer):
     client = logged_in(viewer)
-    csv_response = client.get("/partners/", {"kind": "country", "level": "comprehensive_strategic", "as_of": "2025-11-30", "export": "csv"})
+    csv_response = client.get(
+        "/partners/", {"kind": "country", "level": "comprehensive_strategic", "as_of": "2025-11-30", "export": "csv"}
+    )
     rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
     assert len(rows) == 1 + 14
     assert "Pháp" in {r[2] for r in rows}
@@ -70,7 +75,15 @@ def test_detail_shows_levels_with_sources_and_history_tab(logged_in, viewer):
     assert history.status_code == 200 and b'data-testid="history"' in history.content
 
 
-FORM = {"kind": "ngo", "name_vi": "Quỹ Thử nghiệm", "name_en": "Test Foundation", "acronym": "TF", "aliases": "Testfond\nTF Org", "website": "", "notes": ""}
+FORM = {
+    "kind": "ngo",
+    "name_vi": "Quỹ Thử nghiệm",
+    "name_en": "Test Foundation",
+    "acronym": "TF",
+    "aliases": "Testfond\nTF Org",
+    "website": "",
+    "notes": "",
+}
 
 
 def test_create_form_validates_and_saves(logged_in, editor):
@@ -88,12 +101,21 @@ def test_create_form_validates_and_saves(logged_in, editor):
 def test_duplicate_is_flagged_before_saving(logged_in, editor):
     client = logged_in(editor)
     before = Partner.objects.count()
-    response = client.post("/partners/new/", {**FORM, "name_vi": "Tổ chức Lao động Quốc tế", "name_en": "Another ILO", "acronym": "ilo"})
+    response = client.post(
+        "/partners/new/", {**FORM, "name_vi": "Tổ chức Lao động Quốc tế", "name_en": "Another ILO", "acronym": "ilo"}
+    )
     assert response.status_code == 200
     assert [p.reference_key for p in response.context["duplicates"]] == ["org:ilo"]
     assert Partner.objects.count() == before
     confirmed = client.post(
-        "/partners/new/", {**FORM, "name_vi": "Tổ chức Lao động Quốc tế", "name_en": "Another ILO", "acronym": "ilo", "confirm_duplicate": "on"}
+        "/partners/new/",
+        {
+            **FORM,
+            "name_vi": "Tổ chức Lao động Quốc tế",
+            "name_en": "Another ILO",
+            "acronym": "ilo",
+            "confirm_duplicate": "on",
+        },
     )
     assert confirmed.status_code == 302 and Partner.objects.count() == before + 1
 
@@ -111,9 +133,17 @@ def test_stale_form_gets_a_conflict_message_not_an_overwrite(logged_in, editor, 
     other = Client()
     other.force_login(approver)
     data = {
-        "kind": partner.kind, "name_vi": partner.name_vi, "name_en": partner.name_en, "acronym": partner.acronym,
-        "aliases": "\n".join(partner.aliases), "country": "", "parent": partner.parent_id or "", "website": partner.website,
-        "owner_unit": "", "notes": "", "version": version,
+        "kind": partner.kind,
+        "name_vi": partner.name_vi,
+        "name_en": partner.name_en,
+        "acronym": partner.acronym,
+        "aliases": "\n".join(partner.aliases),
+        "country": "",
+        "parent": partner.parent_id or "",
+        "website": partner.website,
+        "owner_unit": "",
+        "notes": "",
+        "version": version,
     }
     assert other.post(f"/partners/{partner.pk}/edit/", {**data, "notes": "approver's note"}).status_code == 302
     mine = logged_in(editor).post(f"/partners/{partner.pk}/edit/", {**data, "notes": "editor's note"})
@@ -143,9 +173,14 @@ def test_delete_of_a_partner_others_point_to_is_refused_with_a_message(logged_in
 def test_contacts_are_added_and_edited(logged_in, editor):
     partner = Partner.objects.get(reference_key="org:undp")
     client = logged_in(editor)
-    client.post(f"/partners/{partner.pk}/contacts/new/", {"name": "Ramla Khalidi", "title": "Resident Representative", "email": "r@example.org"})
+    client.post(
+        f"/partners/{partner.pk}/contacts/new/",
+        {"name": "Ramla Khalidi", "title": "Resident Representative", "email": "r@example.org"},
+    )
     contact = partner.contacts.get()
-    response = client.post(f"/partners/contacts/{contact.pk}/edit/", {"name": contact.name, "title": "RR", "version": 1})
+    response = client.post(
+        f"/partners/contacts/{contact.pk}/edit/", {"name": contact.name, "title": "RR", "version": 1}
+    )
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.title == "RR" and contact.version == 2

@@ -15,11 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_is_idempotent(monkeypatch, capsys):
     monkeypatch.setenv("HOPTAC_DEMO_PASSWORD", "demo-pass-123")
     call_command("demo")
-    first = (Partner.objects.count(), PartnershipLevel.objects.count(), User.objects.count(),
-             Partner.history.count())
+    first = (Partner.objects.count(), PartnershipLevel.objects.count(), User.objects.count(), Partner.history.count())
     call_command("demo")
-    second = (Partner.objects.count(), PartnershipLevel.objects.count(), User.objects.count(),
-              Partner.history.count())
+    second = (Partner.objects.count(), PartnershipLevel.objects.count(), User.objects.count(), Partner.history.count())
     assert first == second
     out = capsys.readouterr().out
     assert "demo login: user demo, password demo-pass-123" in out
@@ -45,15 +43,20 @@ def test_production_settings_pass_check_deploy(tmp_path):
     import secrets
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HOPTAC_", "DJANGO_ALLOW_ASYNC"))}
-    env.update({
-        "HOPTAC_DATA_DIR": str(tmp_path),
-        "HOPTAC_DEBUG": "0",
-        "HOPTAC_SECRET_KEY": secrets.token_urlsafe(50),
-        "HOPTAC_ALLOWED_HOSTS": "hoptac.example.gov.vn",
-    })
+    env.update(
+        {
+            "HOPTAC_DATA_DIR": str(tmp_path),
+            "HOPTAC_DEBUG": "0",
+            "HOPTAC_SECRET_KEY": secrets.token_urlsafe(50),
+            "HOPTAC_ALLOWED_HOSTS": "hoptac.example.gov.vn",
+        }
+    )
     result = subprocess.run(
         [sys.executable, "-m", "hoptac.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -62,5 +65,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOPTAC_")}
     env.update({"HOPTAC_DATA_DIR": str(tmp_path), "HOPTAC_DEBUG": "0"})
-    result = subprocess.run([sys.executable, "-m", "hoptac.cli", "check"], capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "hoptac.cli", "check"], capture_output=True, text=True, env=env, check=False
+    )
     assert result.returncode != 0 and "HOPTAC_SECRET_KEY" in result.stderr

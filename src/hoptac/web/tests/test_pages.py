@@ -5,8 +5,19 @@ from django.utils import formats, translation
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/partners/", "/partners/new/", "/agreements/", "/projects/", "/events/", "/delegations/",
-         "/programmes/", "/documents/", "/search/?q=x", "/reports/"]
+PAGES = [
+    "/",
+    "/partners/",
+    "/partners/new/",
+    "/agreements/",
+    "/projects/",
+    "/events/",
+    "/delegations/",
+    "/programmes/",
+    "/documents/",
+    "/search/?q=x",
+    "/reports/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -21,7 +32,9 @@ def test_public_pages(client, path):
     assert client.get(path).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/api/v1/partners", "/api/v1/units", "/api/v1/countries", "/api/v1/fields", "/api/v1/partners/1/history"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/partners", "/api/v1/units", "/api/v1/countries", "/api/v1/fields", "/api/v1/partners/1/history"]
+)
 def test_every_api_endpoint_but_token_and_docs_is_401_anonymously(client, path):
     assert client.get(path).status_code == 401
 

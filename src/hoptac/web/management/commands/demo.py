@@ -35,8 +35,13 @@ class Command(BaseCommand):
         from hoptac.documents.demo import load_demo as documents
         from hoptac.programmes.demo import load_demo as programmes
 
-        return [("agreements", agreements), ("events and delegations", activities), ("aid projects", aid),
-                ("action programmes", programmes), ("documents", documents)]
+        return [
+            ("agreements", agreements),
+            ("events and delegations", activities),
+            ("aid projects", aid),
+            ("action programmes", programmes),
+            ("documents", documents),
+        ]
 
     def _demo_user(self, unit) -> tuple[str, str]:
         wanted = os.environ.get("HOPTAC_DEMO_PASSWORD")
