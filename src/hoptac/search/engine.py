@@ -1,0 +1,129 @@
+"""search(user, q, ...) → (hits, count, facets): one interface over every indexed record type."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.safestring import SafeString
+
+from hoptac.org.permissions import Role, role_of, visible
+from hoptac.search import registry
+from hoptac.search.backends import backend
+from hoptac.search.query import parse
+from hoptac.search.snippets import snippet
+
+
+@dataclass
+class Hit:
+    type: str
+    id: int
+    title: str
+    url: str
+    snippet: SafeString
+    score: float
+    language: str = ""
+    year: int | None = None
+
+
+FACETS = ("type", "language", "year", "partner", "field")
+
+
+def _allowed(user, rows: list[dict]) -> list[dict]:
+    """Drop what the user may not see: contributors see only their units' records (shared
+    registries excepted); `user=None` means the system itself (benchmarks, commands)."""
+    if user is None:
+        return rows
+    role = role_of(user)
+    if role is None:
+        return []
+    if role != Role.CONTRIBUTOR:
+        return rows
+    keep: dict[str, set[int]] = {}
+    by_type: dict[str, list[int]] = {}
+    for row in rows:
+        by_type.setdefault(row["type"], []).append(row["obj_id"])
+    for type_name, ids in by_type.items():
+        entry = registry.entry_for_type(type_name)
+        if entry is None:
+            keep[type_name] = set()
+            continue
+        keep[type_name] = set(
+            visible(user, entry.model._default_manager.filter(pk__in=ids)).values_list("pk", flat=True)
+        )
+    return [row for row in rows if row["obj_id"] in keep[row["type"]]]
+
+
+def search(
+    user,
+    q: str,
+    *,
+    types: list[str] | None = None,
+    language: str = "",
+    year: int | None = None,
+    partner: int | None = None,
+    field: int | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[list[Hit], int, dict[str, list[tuple]]]:
+    """Ranked hits (best first) with highlighted snippets, the total count, and facets
+    {"type": [(value, count)], "language": ..., "year": ..., "partner": ..., "field": ...}
+    counted over all matches that pass the filters."""
+    from hoptac.documents.models import SearchEntry
+
+    terms = parse(q)
+    facets: dict[str, list[tuple]] = {name: [] for name in FACETS}
+    if not terms:
+        return [], 0, facets
+    scored = backend().match(terms)
+    if not scored:
+        return [], 0, facets
+    score_of = dict(scored)
+    filters = Q(pk__in=list(score_of))
+    if types:
+        filters &= Q(type__in=types)
+    if language:
+        filters &= Q(language=language)
+    if year:
+        filters &= Q(year=year)
+    rows = list(
+        SearchEntry.objects.filter(filters).values(
+            "id", "type", "obj_id", "language", "year", "partner_ids", "field_ids"
+        )
+    )
+    if partner:
+        rows = [r for r in rows if partner in (r["partner_ids"] or [])]
+    if field:
+        rows = [r for r in rows if field in (r["field_ids"] or [])]
+    rows = _allowed(user, rows)
+    rows.sort(key=lambda r: (-score_of[r["id"]], r["id"]))
+    counters = {name: Counter() for name in FACETS}
+    for row in rows:
+        counters["type"][row["type"]] += 1
+        if row["language"]:
+            counters["language"][row["language"]] += 1
+        if row["year"]:
+            counters["year"][row["year"]] += 1
+        for pk in row["partner_ids"] or []:
+            counters["partner"][pk] += 1
+        for pk in row["field_ids"] or []:
+            counters["field"][pk] += 1
+    facets = {name: counter.most_common(20) for name, counter in counters.items()}
+    facets["year"] = sorted(counters["year"].items(), reverse=True)
+    page = rows[offset : offset + limit]
+    details = SearchEntry.objects.in_bulk([r["id"] for r in page])
+    hits = []
+    for row in page:
+        entry = details[row["id"]]
+        hits.append(
+            Hit(
+                type=entry.type,
+                id=entry.obj_id,
+                title=entry.title,
+                url=entry.url,
+                snippet=snippet(entry.text, terms),
+                score=score_of[row["id"]],
+                language=entry.language,
+                year=entry.year,
+            )
+        )
+    return hits, len(rows), facets
