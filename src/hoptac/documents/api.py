@@ -1,5 +1,7 @@
 import datetime
 import json
+
+import pydantic
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -183,9 +185,15 @@ def create_document(request):
                 raw = json.loads(request.body or b"{}")
             except json.JSONDecodeError as exc:
                 raise ValidationError({"__all__": [f"The body is not JSON: {exc}"]}) from exc
-            payload = DocumentTextIn(**raw) if isinstance(raw, dict) else None
-            if payload is None:
+            if not isinstance(raw, dict):
                 raise ValidationError({"__all__": ["Send a JSON object."]})
+            try:
+                payload = DocumentTextIn(**raw)
+            except pydantic.ValidationError as exc:
+                errors: dict[str, list[str]] = {}
+                for item in exc.errors():
+                    errors.setdefault(".".join(str(p) for p in item["loc"]) or "__all__", []).append(item["msg"])
+                raise ValidationError(errors) from exc
             data = payload.dict()
             data["owner_unit"] = _unit(data["owner_unit"])
             data["language"] = data["language"] or ""
@@ -287,34 +295,35 @@ class SearchOut(Schema):
     facets: dict[str, list[list]]
 
 
+class SearchParams(pydantic.BaseModel):
+    q: str = Field("", max_length=500)
+    types: str = Field("", alias="type", description="Comma-separated record types: document, partner, ...")
+    language: LanguageLiteral | None = None
+    year: int | None = None
+    partner: int | None = None
+    field: int | None = None
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
 @router.get("search", response=SearchOut)
-def search(
-    request,
-    q: str = Field("", max_length=500),
-    type: str = Field("", description="Comma-separated record types: document, partner, ..."),
-    language: LanguageLiteral | None = None,
-    year: int | None = None,
-    partner: int | None = None,
-    field: int | None = None,
-    limit: int = Field(20, ge=1, le=100),
-    offset: int = Field(0, ge=0),
-):
+def search(request, params: Query[SearchParams]):
     """Search every record type, best first. Folded on both sides (no diacritics needed);
     "quotes" for a phrase; the last word matches as a prefix. Snippets are HTML-escaped
     text with <mark> around matches. Facets: [value, count] pairs."""
     from hoptac.search.engine import search as run
 
-    types = [t for t in type.split(",") if t] or None
+    p = params
     hits, count, facets = run(
         request.user,
-        q,
-        types=types,
-        language=language or "",
-        year=year,
-        partner=partner,
-        field=field,
-        limit=limit,
-        offset=offset,
+        p.q,
+        types=[t for t in p.types.split(",") if t] or None,
+        language=p.language or "",
+        year=p.year,
+        partner=p.partner,
+        field=p.field,
+        limit=p.limit,
+        offset=p.offset,
     )
     return {
         "items": [

@@ -67,5 +67,5 @@ def load_demo() -> None:
             )
         except DuplicateDocument:
             continue
-    # Partners come from reference data loaded outside the services: bring the index up to date.
-    reindex(types=["partner"])
+    # Partners come from reference data loaded outside the services: bring the whole index up to date.
+    reindex()

@@ -95,7 +95,8 @@ def search(
     if field:
         rows = [r for r in rows if field in (r["field_ids"] or [])]
     rows = _allowed(user, rows)
-    rows.sort(key=lambda r: (-score_of[r["id"]], r["id"]))
+    groups = {e.type: e.group for e in registry.entries()}
+    rows.sort(key=lambda r: (groups.get(r["type"], 1), -score_of[r["id"]], r["id"]))
     counters = {name: Counter() for name in FACETS}
     for row in rows:
         counters["type"][row["type"]] += 1

@@ -34,6 +34,10 @@ class Entry:
     label: Promise | str
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    # Results are ordered by group, then by relevance: documents (group 0) come before the
+    # registry records that name the same thing (a partner called "UN Women" is a short record
+    # that would otherwise outrank every article about it); filter by type to see records first.
+    group: int = 1
 
     @property
     def model(self):
@@ -111,5 +115,7 @@ def describe_partner(partner) -> Indexed:
     )
 
 
-register(Entry("document", "documents.Document", describe_document, _("Documents"), ("owner_unit",), ("mentions",)))
+register(
+    Entry("document", "documents.Document", describe_document, _("Documents"), ("owner_unit",), ("mentions",), group=0)
+)
 register(Entry("partner", "partners.Partner", describe_partner, _("Partners"), ("country",)))
