@@ -1,9 +1,8 @@
 import datetime
 import json
-
-import pydantic
 from typing import Literal
 
+import pydantic
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema

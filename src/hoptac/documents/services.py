@@ -68,6 +68,7 @@ def _store(document: Document, *, user, data: bytes | None, today: datetime.date
             mentions = extract_mentions(
                 document.text, lang=document.language, doc_date=document.published_on, today=today
             )
+            countries = _country_partners([m["value"] for m in mentions if m["type"] == "country"])
             Mention.objects.bulk_create(
                 [
                     Mention(
@@ -78,7 +79,7 @@ def _store(document: Document, *, user, data: bytes | None, today: datetime.date
                         text=m["text"][:500],
                         value=m["value"],
                         confidence=m["confidence"],
-                        partner_id=(m["value"] or {}).get("partner_id") if m["type"] == "organisation" else None,
+                        partner_id=_linked_partner(m, countries),
                     )
                     for m in mentions
                 ]
@@ -89,6 +90,25 @@ def _store(document: Document, *, user, data: bytes | None, today: datetime.date
             document.file.storage.delete(saved_name)
         raise
     return document
+
+
+def _country_partners(codes: list[str]) -> dict[str, int]:
+    from hoptac.partners.models import Partner
+
+    keys = {f"country:{code}" for code in codes if code}
+    return {
+        key.removeprefix("country:"): pk
+        for key, pk in Partner.objects.filter(reference_key__in=keys).values_list("reference_key", "pk")
+    }
+
+
+def _linked_partner(mention: dict, countries: dict[str, int]) -> int | None:
+    """The registry partner a mention proposes: an organisation's partner_id, a country's partner."""
+    if mention["type"] == "organisation":
+        return (mention["value"] or {}).get("partner_id")
+    if mention["type"] == "country":
+        return countries.get(mention["value"])
+    return None
 
 
 def _find_duplicate(digest: str) -> Document | None:
