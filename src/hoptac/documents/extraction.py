@@ -55,7 +55,7 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"  # noqa: E501
 _EN_MDY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))?(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")
 _EN_DMY = re.compile(rf"\b(\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))?\s+({_MONTH})(?:,?\s+(\d{{4}}))?\b")
-_NUMERIC = re.compile(r"(?<![\d/.-])(?:(ngày|Ngày)\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?![\w/.-]|-\w)")
+_NUMERIC = re.compile(r"(?<![\d/.-])(?:(ngày|Ngày)\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?![\w/]|[.-]\d)")
 _ISO = re.compile(r"(?<![\w/-])(\d{4})-(\d{2})-(\d{2})(?![\w/-])")
 _VI_LONG = re.compile(r"(?:(ngày|Ngày)\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm\s+|,\s*)(\d{4}))?(?!\d)")
 _VI_SHORT = re.compile(r"(ngày|Ngày)\s+(\d{1,2})/(\d{1,2})(?![/\d])")
@@ -269,8 +269,13 @@ def _pattern_orgs(text: str, known: list[dict]) -> list[dict]:
         e = s + len(" ".join(kept).rstrip(","))
         if any(s < b and a < e for a, b in taken):
             continue
-        found.append(_mention("organisation", text, s, e, 0.5,
-                              {"partner_id": None, "name_en": text[s:e], "acronym": None}))  # fmt: skip
+        known_name = gazetteer().by_text.get(text[s:e])
+        if known_name is not None and known_name.type == "organisation":
+            found.append(_mention("organisation", text, s, e, 0.8, known_name.value))
+        else:
+            found.append(
+                _mention("organisation", text, s, e, 0.5, {"partner_id": None, "name_en": text[s:e], "acronym": None})
+            )
     return found
 
 
