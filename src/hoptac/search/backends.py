@@ -25,7 +25,26 @@ class Backend:
 
     def match(self, terms: list[Term]) -> list[tuple[int, float]]:
         """(entry id, score) of every matching entry, best first (higher score is better)."""
+        return [(row[0], row[-1]) for row in self.match_rows(terms)]
+
+    def match_rows(self, terms: list[Term], *, types=None, language: str = "", year: int | None = None) -> list[tuple]:
+        """(entry id, type, obj_id, language, year, partner_ids JSON, field_ids JSON, score) of every
+        matching entry that passes the filters; higher score is better."""
         raise NotImplementedError
+
+    @staticmethod
+    def _filters(types, language, year, alias: str = "e") -> tuple[str, list]:
+        sql, params = [], []
+        if types:
+            sql.append(f"{alias}.type IN ({', '.join(['%s'] * len(types))})")
+            params.extend(types)
+        if language:
+            sql.append(f"{alias}.language = %s")
+            params.append(language)
+        if year:
+            sql.append(f"{alias}.year = %s")
+            params.append(year)
+        return "".join(f" AND {part}" for part in sql), params
 
     def size_bytes(self) -> int | None:
         return None
@@ -66,17 +85,19 @@ class SQLiteFTS5(Backend):
             parts.append(phrase + ("*" if term.prefix else ""))
         return " AND ".join(parts)
 
-    def match(self, terms):
+    def match_rows(self, terms, *, types=None, language="", year=None):
         if not terms:
             return []
+        where, params = self._filters(types, language, year)
         with connection.cursor() as cursor:
             # bm25: lower is better; the title weighs ten times the body.
             cursor.execute(
-                f"SELECT rowid, bm25({FTS_TABLE}, 10.0, 1.0) AS rank FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s ORDER BY rank",
-                [self.expression(terms)],
+                "SELECT e.id, e.type, e.obj_id, e.language, e.year, e.partner_ids, e.field_ids, "
+                f"-bm25({FTS_TABLE}, 10.0, 1.0) FROM {FTS_TABLE} JOIN {ENTRY_TABLE} e ON e.id = {FTS_TABLE}.rowid "
+                f"WHERE {FTS_TABLE} MATCH %s{where}",
+                [self.expression(terms), *params],
             )
-            return [(row[0], -row[1]) for row in cursor.fetchall()]
+            return cursor.fetchall()
 
     def size_bytes(self):
         with connection.cursor() as cursor:
@@ -114,16 +135,17 @@ class PostgresFullText(Backend):
             parts.append("(" + " <-> ".join(words) + ")" if len(words) > 1 else words[0])
         return " & ".join(parts)
 
-    def match(self, terms):
+    def match_rows(self, terms, *, types=None, language="", year=None):
         if not terms:
             return []
+        where, params = self._filters(types, language, year)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, ts_rank(tsv, q) AS rank FROM {ENTRY_TABLE}, to_tsquery('simple', %s) q "
-                "WHERE tsv @@ q ORDER BY rank DESC, id",
-                [self.expression(terms)],
+                "SELECT e.id, e.type, e.obj_id, e.language, e.year, e.partner_ids::text, e.field_ids::text, "
+                f"ts_rank(e.tsv, q) FROM {ENTRY_TABLE} e, to_tsquery('simple', %s) q WHERE e.tsv @@ q{where}",
+                [self.expression(terms), *params],
             )
-            return [(row[0], float(row[1])) for row in cursor.fetchall()]
+            return [(*row[:-1], float(row[-1])) for row in cursor.fetchall()]
 
     def size_bytes(self):
         with connection.cursor() as cursor:

@@ -1,9 +1,9 @@
 """search(user, q, ...) → (hits, count, facets): one interface over every indexed record type."""
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from hoptac.org.permissions import Role, role_of, visible
@@ -53,6 +53,12 @@ def _allowed(user, rows: list[dict]) -> list[dict]:
     return [row for row in rows if row["obj_id"] in keep[row["type"]]]
 
 
+def _ids(raw) -> list[int]:
+    if not raw or raw == "[]":
+        return []
+    return json.loads(raw) if isinstance(raw, str) else list(raw)
+
+
 def search(
     user,
     q: str,
@@ -74,29 +80,29 @@ def search(
     facets: dict[str, list[tuple]] = {name: [] for name in FACETS}
     if not terms:
         return [], 0, facets
-    scored = backend().match(terms)
-    if not scored:
+    matched = backend().match_rows(terms, types=types, language=language, year=year)
+    if not matched:
         return [], 0, facets
-    score_of = dict(scored)
-    filters = Q(pk__in=list(score_of))
-    if types:
-        filters &= Q(type__in=types)
-    if language:
-        filters &= Q(language=language)
-    if year:
-        filters &= Q(year=year)
-    rows = list(
-        SearchEntry.objects.filter(filters).values(
-            "id", "type", "obj_id", "language", "year", "partner_ids", "field_ids"
-        )
-    )
+    rows = [
+        {
+            "id": r[0],
+            "type": r[1],
+            "obj_id": r[2],
+            "language": r[3],
+            "year": r[4],
+            "partner_ids": _ids(r[5]),
+            "field_ids": _ids(r[6]),
+            "score": r[7],
+        }
+        for r in matched
+    ]
     if partner:
-        rows = [r for r in rows if partner in (r["partner_ids"] or [])]
+        rows = [r for r in rows if partner in r["partner_ids"]]
     if field:
-        rows = [r for r in rows if field in (r["field_ids"] or [])]
+        rows = [r for r in rows if field in r["field_ids"]]
     rows = _allowed(user, rows)
     groups = {e.type: e.group for e in registry.entries()}
-    rows.sort(key=lambda r: (groups.get(r["type"], 1), -score_of[r["id"]], r["id"]))
+    rows.sort(key=lambda r: (groups.get(r["type"], 1), -r["score"], r["id"]))
     counters = {name: Counter() for name in FACETS}
     for row in rows:
         counters["type"][row["type"]] += 1
@@ -104,14 +110,14 @@ def search(
             counters["language"][row["language"]] += 1
         if row["year"]:
             counters["year"][row["year"]] += 1
-        for pk in row["partner_ids"] or []:
+        for pk in row["partner_ids"]:
             counters["partner"][pk] += 1
-        for pk in row["field_ids"] or []:
+        for pk in row["field_ids"]:
             counters["field"][pk] += 1
     facets = {name: counter.most_common(20) for name, counter in counters.items()}
     facets["year"] = sorted(counters["year"].items(), reverse=True)
     page = rows[offset : offset + limit]
-    details = SearchEntry.objects.in_bulk([r["id"] for r in page])
+    details = SearchEntry.objects.defer("folded_title", "folded_body").in_bulk([r["id"] for r in page])
     hits = []
     for row in page:
         entry = details[row["id"]]
@@ -122,7 +128,7 @@ def search(
                 title=entry.title,
                 url=entry.url,
                 snippet=snippet(entry.text, terms),
-                score=score_of[row["id"]],
+                score=row["score"],
                 language=entry.language,
                 year=entry.year,
             )
