@@ -30,7 +30,7 @@ QUERIES = [
     # phrases
     '"hop tac quoc te"', '"administrative reform"', '"two-level local government"', '"United Nations agencies"',
     # prefixes while typing
-    "hop t", "integ", "admin ref", "UN Wom", "dig",
+    "hop t", "integ", "administrative ref", "UN Wom", "dig",
     # document numbers
     "153/NQ-CP", "59-NQ/TW", "57-KL/TW", "06/2020/QĐ-TTg", "70/2020/QH14",
     # acronyms and places

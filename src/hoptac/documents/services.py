@@ -217,6 +217,8 @@ def _decide(mention: Mention, *, user, status: str, partner=None) -> Mention:
         mention.decided_at = timezone.now()
         mention._history_user = user
         mention.save()
+        # The document's partners (a search facet) follow its mentions.
+        search_index.index_after_commit(mention.document)
     return mention
 
 

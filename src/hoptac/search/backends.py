@@ -3,6 +3,8 @@
 Both hold the same folded words (hoptac.search.query.index_words) and are asked with the same
 parsed terms, so they find the same rows; only the ranking function differs (bm25 / ts_rank)."""
 
+import json
+
 from django.db import connection
 
 from hoptac.search.query import Term
@@ -48,6 +50,78 @@ class Backend:
 
     def size_bytes(self) -> int | None:
         return None
+
+    # -- ranking, counting and facets in the database (everyone but contributors) --------------
+
+    def _source(self, terms: list[Term]) -> tuple[str, str, list, list, str]:
+        """(FROM clause, WHERE condition, FROM params, WHERE params, score expression)."""
+        raise NotImplementedError
+
+    def _contains(self, column: str, value: int) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def _elements(self, column: str) -> str:
+        """A FROM item yielding the JSON array's elements as `j.value`."""
+        raise NotImplementedError
+
+    def ranked(
+        self,
+        terms: list[Term],
+        *,
+        types=None,
+        language: str = "",
+        year: int | None = None,
+        partner: int | None = None,
+        field: int | None = None,
+        first_types: list[str] = (),
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[list[tuple], int, dict[str, list[tuple]]]:
+        """The page of (entry id, type, obj_id, score), best first (`first_types` before the others),
+        the count of matches, and the facets — all computed by the database."""
+        source, condition, source_params, condition_params, score = self._source(terms)
+        where, params = self._filters(types, language, year)
+        for column, value in (("partner_ids", partner), ("field_ids", field)):
+            if value:
+                sql, extra = self._contains(column, value)
+                where += f" AND {sql}"
+                params += extra
+        base = f"FROM {source} WHERE {condition}{where}"
+        base_params = [*source_params, *condition_params, *params]
+        first = list(first_types) or ["-"]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.id, e.type, e.obj_id, {score} AS score {base} "
+                f"ORDER BY CASE WHEN e.type IN ({', '.join(['%s'] * len(first))}) THEN 0 ELSE 1 END, "
+                "score DESC, e.id LIMIT %s OFFSET %s",
+                [*base_params, *first, limit, offset],
+            )
+            page = [(*row[:3], float(row[3])) for row in cursor.fetchall()]
+            cursor.execute(
+                f"SELECT e.type, e.language, e.year, COUNT(*) {base} GROUP BY e.type, e.language, e.year", base_params
+            )
+            groups = cursor.fetchall()
+            facets: dict[str, list[tuple]] = {}
+            for name, column in (("partner", "partner_ids"), ("field", "field_ids")):
+                cursor.execute(
+                    f"SELECT j.value, COUNT(*) AS n FROM {source}, {self._elements(column)} WHERE {condition}{where} "
+                    "GROUP BY j.value ORDER BY n DESC, j.value LIMIT 20",
+                    base_params,
+                )
+                facets[name] = [(int(v), n) for v, n in cursor.fetchall()]
+        count = 0
+        by: dict[str, dict] = {"type": {}, "language": {}, "year": {}}
+        for type_, lang, yr, n in groups:
+            count += n
+            by["type"][type_] = by["type"].get(type_, 0) + n
+            if lang:
+                by["language"][lang] = by["language"].get(lang, 0) + n
+            if yr:
+                by["year"][yr] = by["year"].get(yr, 0) + n
+        facets["type"] = sorted(by["type"].items(), key=lambda kv: (-kv[1], kv[0]))
+        facets["language"] = sorted(by["language"].items(), key=lambda kv: (-kv[1], kv[0]))
+        facets["year"] = sorted(by["year"].items(), reverse=True)
+        return page, count, facets
 
 
 class SQLiteFTS5(Backend):
@@ -99,6 +173,21 @@ class SQLiteFTS5(Backend):
             )
             return cursor.fetchall()
 
+    def _source(self, terms):
+        return (
+            f"{FTS_TABLE} JOIN {ENTRY_TABLE} e ON e.id = {FTS_TABLE}.rowid",
+            f"{FTS_TABLE} MATCH %s",
+            [],
+            [self.expression(terms)],
+            f"-bm25({FTS_TABLE}, 10.0, 1.0)",
+        )
+
+    def _contains(self, column, value):
+        return f"EXISTS (SELECT 1 FROM json_each(e.{column}) WHERE json_each.value = %s)", [value]
+
+    def _elements(self, column):
+        return f"json_each(e.{column}) j"
+
     def size_bytes(self):
         with connection.cursor() as cursor:
             try:
@@ -146,6 +235,21 @@ class PostgresFullText(Backend):
                 [self.expression(terms), *params],
             )
             return [(*row[:-1], float(row[-1])) for row in cursor.fetchall()]
+
+    def _source(self, terms):
+        return (
+            f"{ENTRY_TABLE} e CROSS JOIN to_tsquery('simple', %s) q",
+            "e.tsv @@ q",
+            [self.expression(terms)],
+            [],
+            "ts_rank(e.tsv, q)",
+        )
+
+    def _contains(self, column, value):
+        return f"e.{column} @> %s::jsonb", [json.dumps([value])]
+
+    def _elements(self, column):
+        return f"jsonb_array_elements_text(e.{column}) AS j(value)"
 
     def size_bytes(self):
         with connection.cursor() as cursor:

@@ -74,13 +74,23 @@ def search(
     """Ranked hits (best first) with highlighted snippets, the total count, and facets
     {"type": [(value, count)], "language": ..., "year": ..., "partner": ..., "field": ...}
     counted over all matches that pass the filters."""
-    from hoptac.documents.models import SearchEntry
 
     terms = parse(q)
     facets: dict[str, list[tuple]] = {name: [] for name in FACETS}
     if not terms:
         return [], 0, facets
-    matched = backend().match_rows(terms, types=types, language=language, year=year)
+    engine = backend()
+    if user is not None and role_of(user) is None:
+        return [], 0, facets
+    if user is None or role_of(user) != Role.CONTRIBUTOR:
+        # Everyone but contributors sees every record: rank, count and facet in the database.
+        first = [e.type for e in registry.entries() if e.group == 0]
+        page_rows, count, facets = engine.ranked(
+            terms, types=types, language=language, year=year, partner=partner, field=field,
+            first_types=first, limit=limit, offset=offset,
+        )  # fmt: skip
+        return _hits([{"id": r[0], "score": r[3]} for r in page_rows], terms), count, facets
+    matched = engine.match_rows(terms, types=types, language=language, year=year)
     if not matched:
         return [], 0, facets
     rows = [
@@ -114,9 +124,14 @@ def search(
             counters["partner"][pk] += 1
         for pk in row["field_ids"]:
             counters["field"][pk] += 1
-    facets = {name: counter.most_common(20) for name, counter in counters.items()}
+    facets = {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:20] for name, c in counters.items()}
     facets["year"] = sorted(counters["year"].items(), reverse=True)
-    page = rows[offset : offset + limit]
+    return _hits(rows[offset : offset + limit], terms), len(rows), facets
+
+
+def _hits(page: list[dict], terms) -> list[Hit]:
+    from hoptac.documents.models import SearchEntry
+
     details = SearchEntry.objects.defer("folded_title", "folded_body").in_bulk([r["id"] for r in page])
     hits = []
     for row in page:
@@ -133,4 +148,4 @@ def search(
                 year=entry.year,
             )
         )
-    return hits, len(rows), facets
+    return hits

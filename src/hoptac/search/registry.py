@@ -95,7 +95,7 @@ def describe_document(doc) -> Indexed:
         text=doc.text,
         url=doc.get_absolute_url(),
         language=doc.language,
-        year=doc.published_on.year if doc.published_on else doc.created_at.year if doc.created_at else None,
+        year=doc.published_on.year if doc.published_on else None,
         partner_ids=partner_ids,
     )
 

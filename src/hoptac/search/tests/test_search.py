@@ -141,3 +141,26 @@ def test_a_partner_named_in_the_query_comes_after_the_articles_about_it(seeds, v
     hits, count, facets = search(viewer, "UN Women")
     assert [(h.type, h.id) for h in hits] == [("document", seeds["000"].pk), ("partner", partner.pk)]
     assert search(viewer, "UN Women", types=["partner"])[0][0].id == partner.pk
+
+
+def test_partner_facet_and_filter_follow_reviewed_mentions(seeds, editor, django_capture_on_commit_callbacks):
+    from hoptac.documents import services as document_services
+
+    france = Partner.objects.get(reference_key="country:FR")
+    _, count, facets = search(editor, "cooperation", partner=france.pk)
+    assert count == 2 and (france.pk, 2) in facets["partner"]  # 000 and 001 name France
+    ilo = Partner.objects.create(kind="international_organisation", name_vi="ILO", name_en="ILO", acronym="ILO")
+    assert search(editor, "cooperation", partner=ilo.pk)[1] == 0
+    mention = seeds["000"].mentions.get(text="ILO")
+    with django_capture_on_commit_callbacks(execute=True):
+        document_services.mention_accept(mention, user=editor, partner=ilo)
+    hits, count, _ = search(editor, "cooperation", partner=ilo.pk)
+    assert [h.id for h in hits] == [seeds["000"].pk]
+
+
+def test_contributors_get_the_same_facets_through_the_python_path(seeds, contributor, viewer):
+    # The seed documents belong to BNV-HTQT, the contributor's unit.
+    result = search(contributor, "international")
+    assert result[1:] == search(viewer, "international")[1:]
+    assert result[2]["year"] == [(2025, 2)]
+    assert search(None, "international")[1] == search(viewer, "international")[1]
