@@ -192,8 +192,14 @@ def document_detail(request, pk: int):
     document = _get_visible(request, pk)
     tab = request.GET.get("tab", "text")
     mentions = list(document.mentions.select_related("partner", "decided_by"))
+    cache: dict = {}
     for m in mentions:
-        m.candidates = _candidates(request, m) if tab == "text" and m.status == Mention.Status.PROPOSED else []
+        m.candidates = []
+        if tab == "text" and m.status == Mention.Status.PROPOSED:
+            key = (m.type, m.text, m.partner_id)
+            if key not in cache:
+                cache[key] = _candidates(request, m)
+            m.candidates = cache[key]
     context = {
         "document": document,
         "tab": tab,

@@ -64,3 +64,9 @@ def test_mentions_api_returns_the_contract_objects(api, editor, seeds):
     )
     rejected = api(editor).get(f"/api/v1/documents/{doc.pk}/mentions", {"status": "rejected"}).json()
     assert [m["text"] for m in rejected] == ["153/NQ-CP"]
+
+
+def test_the_review_page_asks_a_bounded_number_of_queries(logged_in, editor, seeds, django_assert_max_num_queries):
+    client = logged_in(editor)
+    with django_assert_max_num_queries(45):
+        client.get(seeds["000"].get_absolute_url())
