@@ -156,6 +156,74 @@ def baseline(q: str, limit: int = 20):
     return list(qs.order_by("pk").values_list("pk", "title")[:limit]), qs.count()
 
 
+class TantivyComparison:
+    """The same documents and the same folded words in a tantivy index (PyPI `tantivy`), asked the
+    same parsed terms: a measurement for choosing a top-k engine, not (yet) an application backend."""
+
+    def __init__(self, directory: str):
+        import tantivy
+
+        self.tantivy = tantivy
+        builder = tantivy.SchemaBuilder()
+        builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+        builder.add_text_field("title", stored=False)
+        builder.add_text_field("body", stored=False)
+        self.schema = builder.build()
+        self.directory = directory
+        self.index = tantivy.Index(self.schema, path=directory)
+
+    def build(self, n: int) -> float:
+        from hoptac.search.query import index_words
+
+        writer = self.index.writer(256_000_000, 1)
+        start = time.perf_counter()
+        for i, title, text, _lang, _year in generate(n):
+            writer.add_document(self.tantivy.Document(id=i, title=index_words(title), body=index_words(text)))
+            if i % 20000 == 0:
+                print(f"\rtantivy indexed {i:,}/{n:,}", end="", file=sys.stderr, flush=True)
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        print(file=sys.stderr)
+        return time.perf_counter() - start
+
+    def size(self) -> str:
+        total = sum(f.stat().st_size for f in Path(self.directory).rglob("*") if f.is_file())
+        return f"{total / 1024 / 1024:,.0f} MB"
+
+    def query(self, terms):
+        from tantivy import Occur, Query
+
+        def either(make):
+            return Query.boolean_query([(Occur.Should, make("title")), (Occur.Should, make("body"))])
+
+        musts = []
+        for term in terms:
+            if len(term.words) > 1:
+                q = either(lambda f, w=list(term.words): Query.phrase_query(self.schema, f, w))
+            elif term.prefix:
+                q = either(lambda f, w=term.words[0]: Query.regex_query(self.schema, f, re.escape(w) + ".*"))
+            else:
+                q = either(lambda f, w=term.words[0]: Query.term_query(self.schema, f, w))
+            musts.append((Occur.Must, q))
+        return Query.boolean_query(musts)
+
+    def search(self, q: str, limit: int = 20):
+        """Top 20 with their count, and snippets cut from the stored text like the application does."""
+        from hoptac.documents.models import SearchEntry
+        from hoptac.search.query import parse
+        from hoptac.search.snippets import snippet
+
+        terms = parse(q)
+        if not terms:
+            return [], 0
+        searcher = self.index.searcher()
+        result = searcher.search(self.query(terms), limit, count=True)
+        ids = [searcher.doc(address)["id"][0] for _score, address in result.hits]
+        texts = dict(SearchEntry.objects.filter(obj_id__in=ids).values_list("obj_id", "text"))
+        return [(i, snippet(texts.get(i, ""), terms)) for i in ids], result.count
+
+
 def timed(fn, queries, rounds):
     times = []
     for _ in range(rounds):
@@ -173,6 +241,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times the query mix is run")
     parser.add_argument("--baseline-rounds", type=int, default=1)
     parser.add_argument("--data-dir", default="", help="where the SQLite database goes (default: a temporary folder)")
+    parser.add_argument("--tantivy", action="store_true", help="also measure a tantivy index of the same documents")
     args = parser.parse_args()
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="hoptac-bench-")
     setup_django(data_dir)
@@ -195,6 +264,16 @@ def main() -> None:
           f"{p50:,.1f} ms | {p95:,.1f} ms |")  # fmt: skip
     print(f"| baseline: Django icontains on the folded text ({connection.vendor}) | {args.n:,} | - | - | "
           f"{b50:,.1f} ms | {b95:,.1f} ms |")  # fmt: skip
+    if args.tantivy:
+        engine = TantivyComparison(tempfile.mkdtemp(prefix="tantivy-", dir=data_dir))
+        t_seconds = engine.build(args.n)
+        t_counts = {q: engine.search(q)[1] for q in QUERIES}
+        t50, t95 = timed(engine.search, QUERIES, args.rounds)
+        print(f"| tantivy (same folded words, top 20 + count + snippets, no facets) | {args.n:,} | "
+              f"{args.n / t_seconds:,.0f} docs/s | {engine.size()} | {t50:,.1f} ms | {t95:,.1f} ms |")  # fmt: skip
+        differ = {q: (counts[q], t_counts[q]) for q in QUERIES if counts[q] != t_counts[q]}
+        print(f"\ntantivy hit counts equal to FTS5's for {len(QUERIES) - len(differ)} of {len(QUERIES)} queries"
+              + (f"; differ: {differ}" if differ else ""))  # fmt: skip
     print("\nmatches per query: " + ", ".join(f"{q!r}: {n}" for q, n in counts.items()))
 
 
