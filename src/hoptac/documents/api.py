@@ -108,6 +108,7 @@ class DocumentPatch(Schema):
 class MentionDecision(Schema):
     status: Literal["accepted", "rejected", "proposed"]
     partner: int | None = None
+    value: dict | str | None = Field(None, description="A corrected value (same shape as the type's), with `accepted`")
 
 
 def _unit(pk: int | None) -> Unit | None:
@@ -274,6 +275,8 @@ def decide_mention(request, mention_id: int, payload: MentionDecision):
             partner = Partner.objects.filter(pk=payload.partner).first()
             if partner is None:
                 raise ValidationError({"partner": [f"No partner with id {payload.partner}."]})
+        if "value" in payload.model_fields_set:
+            return services.mention_accept(mention, user=request.user, partner=partner, value=payload.value)
         return services.mention_accept(mention, user=request.user, partner=partner)
     if payload.status == "rejected":
         return services.mention_reject(mention, user=request.user)

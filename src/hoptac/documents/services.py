@@ -207,12 +207,17 @@ def document_delete(document: Document, *, user, version: int | None = None) -> 
             transaction.on_commit(lambda: storage.delete(name))
 
 
-def _decide(mention: Mention, *, user, status: str, partner=None) -> Mention:
+_UNSET = object()
+
+
+def _decide(mention: Mention, *, user, status: str, partner=None, value=_UNSET) -> Mention:
     check(can_change(user, mention.document))
     with transaction.atomic():
         mention = Mention.objects.select_for_update().get(pk=mention.pk)
         mention.status = status
         mention.partner = partner
+        if value is not _UNSET:
+            mention.value = value
         mention.decided_by = user
         mention.decided_at = timezone.now()
         mention._history_user = user
@@ -222,11 +227,12 @@ def _decide(mention: Mention, *, user, status: str, partner=None) -> Mention:
     return mention
 
 
-def mention_accept(mention: Mention, *, user, partner=None) -> Mention:
-    """Accept a mention, linking it to an existing partner when one is given (or already proposed)."""
+def mention_accept(mention: Mention, *, user, partner=None, value=_UNSET) -> Mention:
+    """Accept a mention, linking it to an existing partner when one is given (or already proposed);
+    `value` corrects what extraction read (e.g. a date's year)."""
     if partner is None and mention.partner_id:
         partner = mention.partner
-    return _decide(mention, user=user, status=Mention.Status.ACCEPTED, partner=partner)
+    return _decide(mention, user=user, status=Mention.Status.ACCEPTED, partner=partner, value=value)
 
 
 def mention_reject(mention: Mention, *, user) -> Mention:

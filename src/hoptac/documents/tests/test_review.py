@@ -70,3 +70,11 @@ def test_the_review_page_asks_a_bounded_number_of_queries(logged_in, editor, see
     client = logged_in(editor)
     with django_assert_max_num_queries(45):
         client.get(seeds["000"].get_absolute_url())
+
+
+def test_a_mention_can_be_corrected_when_accepted(api, editor, seeds):
+    mention = seeds["001"].mentions.filter(text="October 4").first()
+    response = api(editor).post(f"/api/v1/mentions/{mention.pk}", {"status": "accepted", "value": "2024-10-04"})
+    assert response.status_code == 200 and response.json()["value"] == "2024-10-04"
+    mention.refresh_from_db()
+    assert mention.status == "accepted" and mention.value == "2024-10-04"
