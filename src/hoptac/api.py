@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -126,8 +126,8 @@ def issue_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"message": _("Wrong username or password.")}
-    return 200, {"token": ApiToken.issue(user)}
+        return Status(401, {"message": _("Wrong username or password.")})
+    return Status(200, {"token": ApiToken.issue(user)})
 
 
 def _register_routers() -> None:

@@ -3,7 +3,7 @@ from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hoptac.audit.history import history_entries
@@ -169,7 +169,7 @@ def list_partners(request, filters: Query[PartnerFilters]):
 @router.post("", response={201: PartnerDetailOut})
 def create_partner(request, payload: PartnerIn):
     partner = services.partner_create(user=request.user, **_resolve_refs(payload.dict()))
-    return 201, partner
+    return Status(201, partner)
 
 
 @router.get("/level-counts")
@@ -205,7 +205,7 @@ def update_partner(request, partner_id: int, payload: PartnerPatch):
 @router.delete("/{int:partner_id}", response={204: None})
 def delete_partner(request, partner_id: int, version: int | None = None):
     services.partner_delete(_get(request, partner_id), user=request.user, version=version)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{int:partner_id}/history")
