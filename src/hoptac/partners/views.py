@@ -35,7 +35,8 @@ def partner_list(request):
         country=filters["country"].iso2 if filters.get("country") else "",
         level=filters.get("level") or "",
         as_of=as_of,
-        sort=filters.get("sort") or "",
+        # Alphabetical in the language the person reads.
+        sort=filters.get("sort") or ("name_en" if get_language() == "en" and not filters.get("q") else ""),
     )
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):

@@ -86,3 +86,8 @@ def test_healthz_reports_503_when_the_database_does_not_answer(client, monkeypat
 def test_healthz_is_json_when_healthy(client):
     body = client.get("/healthz").json()
     assert body["database"] == "ok" and body["disk_free_mb"] > 0
+
+
+def test_the_browser_language_does_not_switch_the_interface_to_english(logged_in, viewer):
+    page = logged_in(viewer).get("/partners/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert page.context["LANGUAGE_CODE"] == "vi"
