@@ -188,12 +188,52 @@ def _candidates(request, mention: Mention) -> list[Partner]:
     return unique[:6]
 
 
+def _display_value(mention: Mention) -> str:
+    """The value as a person reads it: dates in the local short format, a document number's type and issuer."""
+    import datetime
+
+    from django.utils.formats import date_format
+
+    from hoptac.documents.extraction import describe_number
+
+    value = mention.value
+
+    def day(iso):
+        try:
+            return date_format(datetime.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
+        except (TypeError, ValueError):
+            return str(iso)
+
+    if mention.type == Mention.Type.DATE:
+        if isinstance(value, dict):
+            return f"{day(value.get('start'))} – {day(value.get('end'))}"
+        return day(value)
+    if mention.type == Mention.Type.DOCUMENT_NUMBER and isinstance(value, str):
+        info = describe_number(value)
+        return f"{value} · {info['type']} · {info['issuer']}"
+    if mention.type == Mention.Type.AMOUNT and isinstance(value, dict):
+        return f"{value.get('amount')} {value.get('currency')}"
+    if mention.type == Mention.Type.COUNT and isinstance(value, dict):
+        return f"{value.get('count')} × {value.get('of')}"
+    if mention.type == Mention.Type.PERSON and isinstance(value, dict):
+        return f"{value.get('name')} — {value['title']}" if value.get("title") else str(value.get("name"))
+    if mention.type == Mention.Type.ORGANISATION and isinstance(value, dict):
+        acronym = value.get("acronym")
+        return (
+            f"{value.get('name_en')} ({acronym})"
+            if acronym and acronym != value.get("name_en")
+            else str(value.get("name_en"))
+        )
+    return "" if value is None else str(value)
+
+
 def document_detail(request, pk: int):
     document = _get_visible(request, pk)
     tab = request.GET.get("tab", "text")
     mentions = list(document.mentions.select_related("partner", "decided_by"))
     cache: dict = {}
     for m in mentions:
+        m.display_value = _display_value(m)
         m.candidates = []
         if tab == "text" and m.status == Mention.Status.PROPOSED:
             key = (m.type, m.text, m.partner_id)

@@ -18,6 +18,8 @@ def test_the_review_page_of_seed_000_shows_the_mentions_linkable(logged_in, edit
         ("organisation", "Ministry of Home Affairs"), ("date", "27/11/2025"), ("date", "July 1, 2025"),
     ]:  # fmt: skip
         assert expected in rows
+    values = {m.display_value for m in response.context["mentions"]}
+    assert {"27/11/2025", "01/07/2025", "Ministry of Home Affairs", "International Labour Organization (ILO)"} <= values
     assert 'data-testid="mention-mark"' in html and html.count('data-testid="accept"') >= 10
     assert "/partners/new/?name_en=International%20Labour%20Organization&amp;acronym=ILO" in html
 
