@@ -252,7 +252,13 @@ def _pattern_orgs(text: str, known: list[dict]) -> list[dict]:
         cut = _name_start(words)
         if cut is not None and cut >= 3:
             e = s + len(" ".join(words[:cut]))
-        if any(s < b and a < e for a, b in taken):
+        if any(a <= s and e <= b for a, b in taken):
+            continue
+        inner = [k for k in known if k["type"] == "organisation" and k["start"] == s and k["end"] < e]
+        if any(s < b and a < e for a, b in taken) and not inner:
+            continue
+        if inner:  # "Ministry for Public Servants" is in the registry: keep its link, with the full name
+            found.append(_mention("organisation", text, s, e, 0.9, inner[0]["value"]))
             continue
         name = text[s:e].rstrip(",")
         found.append(_mention("organisation", text, s, s + len(name), 0.6,

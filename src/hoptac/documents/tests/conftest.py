@@ -22,3 +22,12 @@ def seed_bytes():
 
 
 TODAY = datetime.date(2025, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Messages are asserted in English (the interface is Vietnamese by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

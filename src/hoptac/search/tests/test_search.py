@@ -71,8 +71,8 @@ def test_prefix_matching_while_typing(seeds, viewer):
 
 
 def test_phrase_needs_the_words_together(seeds, viewer):
-    assert search(viewer, "women UN")[1] >= 1
-    assert search(viewer, '"women un"')[1] == 0
+    assert search(viewer, "women UN", types=["document"])[1] >= 1
+    assert search(viewer, '"women un"', types=["document"])[1] == 0
 
 
 def test_filters_and_facets(seeds, viewer):
@@ -139,7 +139,9 @@ def test_a_partner_named_in_the_query_comes_after_the_articles_about_it(seeds, v
     )  # fmt: skip
     index_object(partner)
     hits, count, facets = search(viewer, "UN Women")
-    assert [(h.type, h.id) for h in hits] == [("document", seeds["000"].pk), ("partner", partner.pk)]
+    assert (hits[0].type, hits[0].id) == ("document", seeds["000"].pk)
+    assert ("partner", partner.pk) in [(h.type, h.id) for h in hits[1:]]
+    assert {h.type for h in hits[1:]} == {"partner"}
     assert search(viewer, "UN Women", types=["partner"])[0][0].id == partner.pk
 
 
