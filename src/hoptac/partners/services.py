@@ -7,6 +7,7 @@ from hoptac.audit.services import record_create, record_delete, record_update
 from hoptac.org.permissions import allowed_owner_units, can_change, can_create, can_delete, check
 from hoptac.partners.models import Contact, Partner
 from hoptac.search.folding import fold_words, search_blob
+from hoptac.search.index import index_after_commit, unindex_after_commit
 
 
 def partner_search_text(partner: Partner) -> str:
@@ -42,7 +43,9 @@ def partner_create(*, user, **data: Any) -> Partner:
         partner.owner_unit_id = user.unit_id
     _check_owner_unit(user, partner.owner_unit_id)
     partner.search_text = partner_search_text(partner)
-    return record_create(partner, user=user)
+    partner = record_create(partner, user=user)
+    index_after_commit(partner)
+    return partner
 
 
 def partner_update(partner: Partner, *, user, version: int | None, **changes: Any) -> Partner:
@@ -55,12 +58,16 @@ def partner_update(partner: Partner, *, user, version: int | None, **changes: An
     for name, value in changes.items():
         setattr(preview, name, value)
     changes["search_text"] = partner_search_text(preview)
-    return record_update(partner, user=user, expected_version=version, changes=changes)
+    partner = record_update(partner, user=user, expected_version=version, changes=changes)
+    index_after_commit(partner)
+    return partner
 
 
 def partner_delete(partner: Partner, *, user, version: int | None = None) -> None:
     check(can_delete(user, partner))
+    pk = partner.pk
     record_delete(partner, user=user, expected_version=version)
+    unindex_after_commit("partner", pk)
 
 
 def contact_create(*, user, partner: Partner, **data: Any) -> Contact:

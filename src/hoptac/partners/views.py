@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 
 from hoptac.audit.history import history_entries
 from hoptac.audit.services import ConflictError
+from hoptac.documents.selectors import documents_mentioning
 from hoptac.org.permissions import can_change, can_create, can_delete, can_view, check
 from hoptac.partners import selectors, services
 from hoptac.partners.forms import ContactForm, PartnerFilterForm, PartnerForm
 from hoptac.partners.models import Contact, Level, Partner, PartnershipLevel
-from hoptac.partners.timeline import timeline_for
+from hoptac.partners.timeline import TIMELINE_KINDS, all_entries, counts_per_year
 from hoptac.web.exports import export_response
 
 PAGE_SIZE = 50
@@ -114,13 +115,21 @@ def partner_detail(request, pk: int):
         "contacts": partner.contacts.all(),
         "tab": tab,
         "history": history_entries(partner) if tab == "history" else [],
-        "timeline": timeline_for(partner, kind=request.GET.get("kind", ""), year=_int(request.GET.get("year")))
-        if tab == "timeline"
-        else [],
+        "documents": documents_mentioning(partner.pk, request.user)[:100] if tab == "documents" else [],
         "can_change": can_change(request.user, partner),
         "can_delete": can_delete(request.user, partner),
         "lang": get_language(),
     }
+    if tab == "timeline":
+        everything = all_entries(partner, request.user)
+        kind, year = request.GET.get("kind", ""), _int(request.GET.get("year"))
+        context.update(
+            timeline=[e for e in everything if (not kind or e.kind == kind) and (not year or e.date.year == year)],
+            timeline_years=counts_per_year(everything),
+            timeline_kinds=TIMELINE_KINDS,
+            timeline_kind=kind,
+            timeline_year=year,
+        )
     return render(request, "partners/detail.html", context)
 
 
@@ -135,7 +144,10 @@ def _form_values(form: PartnerForm) -> dict:
 
 def partner_create(request):
     check(can_create(request.user, Partner))
-    form = PartnerForm(request.POST or None, user=request.user)
+    # A document's review page links here with the organisation it found (?name_en=…&acronym=…).
+    keys = ("name_vi", "name_en", "acronym", "kind", "country")
+    prefill = {k: request.GET[k][:255] for k in keys if request.GET.get(k)}
+    form = PartnerForm(request.POST or None, user=request.user, initial=prefill)
     if request.method == "POST" and form.is_valid():
         partner = services.partner_create(user=request.user, **_form_values(form))
         messages.success(request, _("Partner saved."))

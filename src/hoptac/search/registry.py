@@ -1,10 +1,11 @@
 """What search indexes: one entry per record type.
 
-To index another record type, add ONE line at the bottom:
+To index another record type, its app writes a module `search_index.py` with
 
     register(Entry("agreement", "agreements.Agreement", describe_agreement, _("Agreements")))
 
-where `describe_agreement(obj) -> Indexed`. The entry is skipped when its app is not installed
+where `describe_agreement(obj) -> Indexed`; every installed app's `search_index` module is
+imported the first time the registry is read. The entry is skipped when its app is not installed
 or its model does not exist yet, so entries can be written before the model lands."""
 
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,12 +72,24 @@ def register(entry: Entry) -> None:
     _REGISTRY[entry.type] = entry
 
 
+_discovered = False
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        _discovered = True
+        autodiscover_modules("search_index")
+
+
 def entries() -> list[Entry]:
     """The registered entries whose models exist, in registration order."""
+    _discover()
     return [e for e in _REGISTRY.values() if e.available()]
 
 
 def entry_for_type(type_name: str) -> Entry | None:
+    _discover()
     entry = _REGISTRY.get(type_name)
     return entry if entry and entry.available() else None
 

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.urls import Resolver404, resolve
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -9,19 +10,31 @@ class Area:
     key: str
     label: Promise
     url: str
-    ready: bool
+    declared_ready: bool = False
+
+    @property
+    def ready(self) -> bool:
+        """An area is ready once its address is served by its own views, not the "coming" page."""
+        if self.declared_ready:
+            return True
+        from hoptac.web.views import coming_soon
+
+        try:
+            return resolve(self.url).func is not coming_soon
+        except Resolver404:
+            return False
 
 
 AREAS = [
     Area("dashboard", _("Dashboard"), "/", True),
     Area("partners", _("Partners"), "/partners/", True),
-    Area("agreements", _("Agreements"), "/agreements/", False),
-    Area("projects", _("Projects"), "/projects/", False),
-    Area("events", _("Events"), "/events/", False),
-    Area("delegations", _("Delegations"), "/delegations/", False),
-    Area("programmes", _("Programmes"), "/programmes/", False),
-    Area("documents", _("Documents"), "/documents/", False),
-    Area("reports", _("Reports"), "/reports/", False),
-    Area("search", _("Search"), "/search/", False),
-    Area("portal", _("Public portal"), "/portal/", False),
+    Area("agreements", _("Agreements"), "/agreements/"),
+    Area("projects", _("Projects"), "/projects/"),
+    Area("events", _("Events"), "/events/"),
+    Area("delegations", _("Delegations"), "/delegations/"),
+    Area("programmes", _("Programmes"), "/programmes/"),
+    Area("documents", _("Documents"), "/documents/"),
+    Area("reports", _("Reports"), "/reports/"),
+    Area("search", _("Search"), "/search/"),
+    Area("portal", _("Public portal"), "/portal/"),
 ]

@@ -4,6 +4,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from hoptac.partners import services
 from hoptac.partners.models import Partner
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +185,42 @@ def test_contacts_are_added_and_edited(logged_in, editor):
     assert response.status_code == 302
     contact.refresh_from_db()
     assert contact.title == "RR" and contact.version == 2
+
+
+def test_new_partner_form_is_prefilled_from_the_address(logged_in, editor):
+    response = logged_in(editor).get("/partners/new/", {"name_en": "Agence Test de Coopération", "acronym": "ATC"})
+    form = response.context["form"]
+    assert form.initial["name_en"] == "Agence Test de Coopération"
+    assert form.initial["acronym"] == "ATC"
+    assert 'value="ATC"' in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_partner_is_found_by_the_search_across_everything(logged_in, editor):
+    from hoptac.search.engine import search
+
+    logged_in(editor).post("/partners/new/", {**FORM, "name_en": "Quỹ Zebraxyl", "acronym": "ZBX"})
+    partner = Partner.objects.get(acronym="ZBX")
+    hits, total, _facets = search(editor, "zebraxyl", types=["partner"])
+    assert total == 1 and hits[0].url == partner.get_absolute_url()
+    services.partner_delete(partner, user=editor, version=partner.version)
+    assert search(editor, "zebraxyl", types=["partner"])[1] == 0
+
+
+def test_partner_page_lists_documents_that_mention_it(logged_in, editor):
+    from hoptac.documents.models import Document, Mention
+
+    ilo = Partner.objects.get(acronym="ILO")
+    doc = Document.objects.create(title="ILO dialogue note", text="ILO", content_hash="x" * 64, language="en")
+    Mention.objects.create(document=doc, type="organisation", text="ILO", start=0, end=3, partner=ilo)
+    other = Document.objects.create(title="Unrelated note", text="nothing", content_hash="y" * 64, language="en")
+    page = logged_in(editor).get(f"/partners/{ilo.pk}/", {"tab": "documents"}).content.decode()
+    assert "ILO dialogue note" in page and other.title not in page
+
+
+def test_timeline_tab_without_records_explains_itself(logged_in, viewer):
+    france = Partner.objects.get(kind="country", country_id="FR")
+    query = {"tab": "timeline", "kind": "agreement", "year": "2025"}
+    response = logged_in(viewer).get(f"/partners/{france.pk}/", query)
+    assert response.status_code == 200
+    assert response.context["timeline_kind"] == "agreement" and response.context["timeline_year"] == 2025
