@@ -138,15 +138,17 @@ def _register_routers() -> None:
     from hoptac.notifications import api as notifications
     from hoptac.org.api import router as org_router
     from hoptac.partners.api import router as partners_router
+    from hoptac.portal import api as portal
     from hoptac.programmes import api as programmes
     from hoptac.reference.api import router as reference_router
+    from hoptac.reports import api as reports
 
     api.add_router("/partners", partners_router)
     api.add_router("/units", org_router)
     api.add_router("/", reference_router)
     # Each app's module exposes `router` (its collections, mounted at the root) so that one
     # app can serve several collections (activities: /events and /delegations).
-    for module in (agreements, activities, aid, programmes, documents, notifications):
+    for module in (agreements, activities, aid, programmes, documents, notifications, reports, portal):
         api.add_router("/", module.router)
 
 

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "hoptac.aid",
     "hoptac.programmes",
     "hoptac.documents",
+    "hoptac.reports",
+    "hoptac.portal",
     "hoptac.web",
 ]
 

@@ -7,7 +7,6 @@ from hoptac.api import api
 from hoptac.web import views as web
 
 urlpatterns = [
-    path("", web.dashboard, name="dashboard"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,13 +19,11 @@ urlpatterns = [
     path("", include("hoptac.aid.urls")),
     path("", include("hoptac.programmes.urls")),
     path("", include("hoptac.documents.urls")),
+    path("", include("hoptac.reports.urls")),
+    path("", include("hoptac.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
-
-# Areas whose records arrive in later work: each answers with a page saying so.
-for area in ("reports", "portal"):
-    urlpatterns.append(path(f"{area}/", web.coming_soon, {"area": area}, name=area))
 
 if settings.DEBUG:
     from django.conf.urls.static import static
