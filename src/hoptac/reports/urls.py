@@ -1,10 +1,11 @@
 from django.urls import path
 
-from hoptac.web import views as web
-from hoptac.web.views import coming_soon
+from hoptac.reports import views
 
-# The dashboard and /reports/ move here as this app lands.
 urlpatterns = [
-    path("", web.dashboard, name="dashboard"),
-    path("reports/", coming_soon, {"area": "reports"}, name="reports"),
+    path("", views.dashboard, name="dashboard"),
+    path("reports/", views.reports_page, name="reports"),
+    path("reports/chart/<slug:section>/<slug:chart>.csv", views.chart_csv, name="reports_chart_csv"),
+    path("reports/map/<slug:name>.csv", views.map_csv, name="reports_map_csv"),
+    path("reports/geo/<str:name>", views.geo, name="reports_geo"),
 ]
