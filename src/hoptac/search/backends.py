@@ -105,7 +105,7 @@ class Backend:
             for name, column in (("partner", "partner_ids"), ("field", "field_ids")):
                 cursor.execute(
                     f"SELECT j.value, COUNT(*) AS n FROM {source}, {self._elements(column)} WHERE {condition}{where} "
-                    "GROUP BY j.value ORDER BY n DESC, j.value LIMIT 20",
+                    "GROUP BY j.value ORDER BY n DESC, CAST(j.value AS INTEGER) LIMIT 20",
                     base_params,
                 )
                 facets[name] = [(int(v), n) for v, n in cursor.fetchall()]
@@ -231,7 +231,7 @@ class PostgresFullText(Backend):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT e.id, e.type, e.obj_id, e.language, e.year, e.partner_ids::text, e.field_ids::text, "
-                f"ts_rank(e.tsv, q) FROM {ENTRY_TABLE} e, to_tsquery('simple', %s) q WHERE e.tsv @@ q{where}",
+                f"ts_rank(e.tsv, q, 1) FROM {ENTRY_TABLE} e, to_tsquery('simple', %s) q WHERE e.tsv @@ q{where}",
                 [self.expression(terms), *params],
             )
             return [(*row[:-1], float(row[-1])) for row in cursor.fetchall()]
@@ -242,7 +242,7 @@ class PostgresFullText(Backend):
             "e.tsv @@ q",
             [self.expression(terms)],
             [],
-            "ts_rank(e.tsv, q)",
+            "ts_rank(e.tsv, q, 1)",
         )
 
     def _contains(self, column, value):
