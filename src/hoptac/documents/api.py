@@ -5,7 +5,7 @@ from typing import Literal
 import pydantic
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hoptac.audit.history import history_entries
@@ -199,11 +199,11 @@ def create_document(request):
             data["language"] = data["language"] or ""
             document = services.document_create_from_text(user=request.user, **data)
     except services.DuplicateDocument as exc:
-        return 409, {
-            "message": str(exc),
-            "duplicate_of": {"id": exc.existing.pk, "url": exc.existing.get_absolute_url()},
-        }
-    return 201, document
+        return Status(
+            409,
+            {"message": str(exc), "duplicate_of": {"id": exc.existing.pk, "url": exc.existing.get_absolute_url()}},
+        )
+    return Status(201, document)
 
 
 def _get(request, document_id: int) -> Document:
@@ -232,7 +232,7 @@ def update_document(request, document_id: int, payload: DocumentPatch):
 @router.delete("documents/{int:document_id}", response={204: None})
 def delete_document(request, document_id: int, version: int | None = None):
     services.document_delete(_get(request, document_id), user=request.user, version=version)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("documents/{int:document_id}/history")
