@@ -135,6 +135,7 @@ def build_report(
 ) -> Report:
     """The report's data. Every figure comes from `figures.SECTIONS`, the dashboard's functions."""
     report_kind = KINDS[kind]
+    user = user or figures.system_user()
     with translation.override(lang):
         unit = author_unit(filters)
         ministry = _ministry_of(unit)

@@ -309,17 +309,16 @@ def partners_section(user, filters: Filters, today: datetime.date) -> Section:
 
 def documents_section(user, filters: Filters, today: datetime.date) -> Section:
     from hoptac.documents.models import Document
+    from hoptac.documents.selectors import document_list
 
     section = Section("documents", _("Documents received"))
-    queryset = _in_period(_visible(user, Document.objects.all()), "published_on", filters)
-    if filters.unit:
-        queryset = queryset.filter(owner_unit_id__in=filters.unit_ids())
-    if filters.partner:
-        queryset = (
-            queryset.filter(mentions__partner_id__in=filters.partner_ids())
-            .exclude(mentions__status="rejected")
-            .distinct()
-        )
+    # The documents list's own selector (owner unit and partner as the list filters them).
+    queryset = document_list(
+        user,
+        owner_unit=filters.unit.pk if filters.unit else None,
+        partner=filters.partner.pk if filters.partner else None,
+    )
+    queryset = _in_period(queryset, "published_on", filters)
     total = queryset.count()
     year = filters.single_year()
     section.figures.append(
@@ -333,7 +332,7 @@ def documents_section(user, filters: Filters, today: datetime.date) -> Section:
     )  # fmt: skip
     kinds = dict(Document.Kind.choices)
     by_kind: dict[str, int] = {}
-    for kind in queryset.values_list("kind", flat=True):
+    for kind in queryset.order_by().values_list("kind", flat=True):
         by_kind[kind] = by_kind.get(kind, 0) + 1
     section.tables.append(
         Table(
@@ -350,82 +349,120 @@ def documents_section(user, filters: Filters, today: datetime.date) -> Section:
 # Events and delegations
 
 
-def events_queryset(user, filters: Filters) -> QuerySet | None:
-    Event = model("activities", "Event")
-    if Event is None:
+def _selectors(app: str):
+    """The app's selectors module once it has landed, else None."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"hoptac.{app}.selectors")
+    except ImportError:
         return None
-    queryset = _in_period(_visible(user, Event.objects.all()), "start_date", filters)
-    queryset = queryset.exclude(status=Event.Status.CANCELLED)
-    queryset = _unit_filter(queryset, filters, ("organiser_unit",))
-    queryset = _partner_filter(queryset, filters, ("co_organisers", "participants__partner"))
-    return _field_filter(queryset, filters, "fields")
 
 
-def delegations_queryset(user, filters: Filters) -> QuerySet | None:
-    Delegation = model("activities", "Delegation")
-    if Delegation is None:
+def _activity_args(filters: Filters) -> dict:
+    return {
+        "unit": filters.unit.pk if filters.unit else None,
+        "partner": filters.partner.pk if filters.partner else None,
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+    }
+
+
+def _activity_params(filters: Filters, **extra) -> dict:
+    """The same filters as the list pages' query parameters."""
+    params = {
+        "unit": filters.unit.pk if filters.unit else "",
+        "partner": filters.partner.pk if filters.partner else "",
+        "date_from": filters.date_from.isoformat(),
+        "date_to": filters.date_to.isoformat(),
+    }
+    params.update(extra)
+    return params
+
+
+def events_queryset(user, filters: Filters, **extra) -> QuerySet | None:
+    """Events that take place (at least partly) in the period: the events list's own selector."""
+    selectors = _selectors("activities")
+    if selectors is None or model("activities", "Event") is None:
         return None
-    queryset = _in_period(_visible(user, Delegation.objects.all()), "start_date", filters)
-    queryset = queryset.exclude(status=Delegation.Status.CANCELLED)
-    queryset = _unit_filter(queryset, filters, ("owner_unit",))
-    return _partner_filter(queryset, filters, ("partners_met",))
+    args = _activity_args(filters)
+    if filters.field:
+        args["field"] = filters.field.pk
+    return selectors.event_list(user, **args, **extra)
 
 
-def _period_params(filters: Filters) -> dict:
-    return {"from": filters.date_from.isoformat(), "to": filters.date_to.isoformat()}
+def delegations_queryset(user, filters: Filters, **extra) -> QuerySet | None:
+    selectors = _selectors("activities")
+    if selectors is None or model("activities", "Delegation") is None:
+        return None
+    return selectors.delegation_list(user, **_activity_args(filters), **extra)
+
+
+def _count_by(queryset: QuerySet, field_name: str) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = queryset.order_by().values(field_name).annotate(n=Count("pk", distinct=True))
+    return {row[field_name]: row["n"] for row in rows}
 
 
 def events_section(user, filters: Filters, today: datetime.date) -> Section:
-    title = _("Events held")
+    title = _("Events")
     events = events_queryset(user, filters)
     if events is None:
         return not_available("events", title)
     Event = events.model
     section = Section("events", title)
-    params = _list_params(filters, **_period_params(filters))
-    section.figures.append(Figure("events", _("Events in the period"), events.count(), link("/events/", **params)))
-    kinds = dict(Event.Kind.choices)
-    by_kind: dict[str, int] = {}
-    for kind in events.values_list("kind", flat=True):
-        by_kind[kind] = by_kind.get(kind, 0) + 1
-    for value, label in Event.Kind.choices:
-        if by_kind.get(value):
-            section.figures.append(
-                Figure(f"events_{value}", str(label), by_kind[value], link("/events/", kind=value, **params))
+    section.figures.append(
+        Figure("events", _("Events in the period"), events.count(), link("/events/", **_activity_params(filters)))
+    )
+    by_status = _count_by(events, "status")
+    for value, label in Event.Status.choices:
+        section.figures.append(
+            Figure(
+                f"status_{value}",
+                str(label),
+                by_status.get(value, 0),
+                link("/events/", **_activity_params(filters, status=value)),
             )
+        )
+    by_kind = _count_by(events, "kind")
+    section.tables.append(
+        Table(
+            "by_kind",
+            _("Events by kind"),
+            [_("Kind"), _("Events")],
+            [[str(label), by_kind[value]] for value, label in Event.Kind.choices if by_kind.get(value)],
+        )
+    )
     lang = (get_language() or "vi")[:2]
     rows = []
-    for event in (
-        events.select_related("country", "organiser_unit")
-        .prefetch_related("co_organisers")
-        .order_by("start_date", "pk")
-    ):
+    for event in events.order_by("start_date", "pk"):
         partners = ", ".join(p.acronym or _name(p, lang) for p in event.co_organisers.all())
         rows.append(
-            [event.start_date, event.display_title(lang), str(kinds.get(event.kind, event.kind)),
+            [event.start_date, event.display_title(lang), event.get_kind_display(),
              event.place_display(), partners, event.get_status_display()]
         )  # fmt: skip
     section.tables.append(
         Table("events", _("Events"), [_("Date"), _("Title"), _("Kind"), _("Place"), _("Partners"), _("Status")], rows)
     )
-    # Events and delegations per month (one chart for both record types).
+    # Events and delegations per month of their start (one chart for both record types).
     months = _months(filters)
-    event_counts = dict.fromkeys(months, 0)
-    for day in events.values_list("start_date", flat=True):
-        key = f"{day:%Y-%m}"
-        if key in event_counts:
-            event_counts[key] += 1
-    datasets = [(_("Events"), [event_counts[m] for m in months])]
+
+    def per_month(queryset) -> list[int]:
+        counts = dict.fromkeys(months, 0)
+        for day in queryset.order_by().values_list("start_date", flat=True):
+            key = f"{day:%Y-%m}"
+            if key in counts:
+                counts[key] += 1
+        return [counts[m] for m in months]
+
+    datasets = [(_("Events"), per_month(events.exclude(status=Event.Status.CANCELLED)))]
     delegations = delegations_queryset(user, filters)
     if delegations is not None:
         Delegation = delegations.model
         for direction, label in Delegation.Direction.choices:
-            counts = dict.fromkeys(months, 0)
-            for day in delegations.filter(direction=direction).values_list("start_date", flat=True):
-                key = f"{day:%Y-%m}"
-                if key in counts:
-                    counts[key] += 1
-            datasets.append((str(label), [counts[m] for m in months]))
+            queryset = delegations.filter(direction=direction).exclude(status=Delegation.Status.CANCELLED)
+            datasets.append((str(label), per_month(queryset)))
     section.charts.append(
         Chart("per_month", _("Events and delegations per month"), months, datasets, "bar", _("Month"))
     )
@@ -439,20 +476,29 @@ def delegations_section(user, filters: Filters, today: datetime.date) -> Section
         return not_available("delegations", title)
     Delegation = delegations.model
     section = Section("delegations", title)
-    params = _list_params(filters, **_period_params(filters))
+    by_direction = _count_by(delegations, "direction")
     for direction, label in Delegation.Direction.choices:
         section.figures.append(
             Figure(
                 direction,
                 str(label),
-                delegations.filter(direction=direction).count(),
-                link("/delegations/", direction=direction, **params),
+                by_direction.get(direction, 0),
+                link("/delegations/", **_activity_params(filters, direction=direction)),
             )
         )
+    cancelled = delegations.filter(status=Delegation.Status.CANCELLED).count()
+    section.figures.append(
+        Figure(
+            "status_cancelled",
+            _("of which cancelled"),
+            cancelled,
+            link("/delegations/", **_activity_params(filters, status=Delegation.Status.CANCELLED)),
+        )
+    )
     lang = (get_language() or "vi")[:2]
-    seen: set[tuple[int, str]] = set()
     out_in: dict[str, dict[str, int]] = {}
-    for pk, direction, iso2, name_vi, name_en in delegations.values_list(
+    seen: set[tuple[int, str]] = set()
+    for pk, direction, iso2, name_vi, name_en in delegations.order_by().values_list(
         "pk", "direction", "legs__country__iso2", "legs__country__name_vi", "legs__country__name_en"
     ):
         if not iso2 or (pk, iso2) in seen:
@@ -469,7 +515,7 @@ def delegations_section(user, filters: Filters, today: datetime.date) -> Section
         )
     )
     rows = []
-    for d in delegations.select_related("owner_unit").prefetch_related("legs__country").order_by("start_date", "pk"):
+    for d in delegations.order_by("start_date", "pk"):
         countries = ", ".join(dict.fromkeys(_name_country(leg.country, lang) for leg in d.legs.all()))
         rows.append([d.start_date, d.end_date, d.display_title(lang), d.get_direction_display(), countries,
                      _name(d.owner_unit, lang), d.get_status_display()])  # fmt: skip
@@ -560,7 +606,16 @@ SECTIONS: dict[str, SectionFunction] = {
 }
 
 
+def system_user():
+    """Who the command line reads as: sees every record (never saved)."""
+    from hoptac.org.models import User
+
+    return User(username="hoptac-report", role=User.Role.ADMIN, is_superuser=True)
+
+
 def sections(user, filters: Filters, today: datetime.date, keys: list[str] | None = None) -> dict[str, Section]:
+    """The sections named by `keys` (default all); user None reads everything."""
+    user = user or system_user()
     return {key: SECTIONS[key](user, filters, today) for key in (keys or list(SECTIONS))}
 
 
