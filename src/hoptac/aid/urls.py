@@ -2,7 +2,8 @@ from django.urls import path
 
 from hoptac.web.views import coming_soon
 
-# Replaced by this app's own views as its issue lands.
+app_name = "aid"
 urlpatterns = [
-    path("projects/", coming_soon, {"area": "projects"}, name="projects"),
+    path("projects/", coming_soon, {"area": "projects"}, name="list"),
+    path("projects/<int:pk>/", coming_soon, {"area": "projects"}, name="detail"),
 ]

@@ -1,0 +1,235 @@
+"""Writes to projects and transactions. Each runs in one transaction, records who did it,
+and refuses an edit based on a stale version.
+
+A project's parts (organisations, sectors, fields, locations, budgets, results) are given as
+lists and replace the stored ones when passed; shares must sum to 100 per list (sectors: per
+vocabulary, as IATI requires)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hoptac.aid.models import (
+    Budget,
+    Indicator,
+    Project,
+    ProjectField,
+    ProjectLocation,
+    ProjectOrganisation,
+    ProjectSector,
+    Result,
+    Transaction,
+    check_percentages,
+)
+from hoptac.aid.rates import RateTable
+from hoptac.audit.services import record_create, record_delete, record_update
+from hoptac.org.permissions import allowed_owner_units, can_approve, can_change, can_create, can_delete, check
+from hoptac.search.index import index_after_commit, unindex_after_commit
+
+PARTS = ("organisations", "sectors", "fields", "locations", "budgets", "results")
+
+
+def validate_parts(parts: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if parts.get("sectors") is not None:
+        by_vocabulary: dict[str, list] = {}
+        for s in parts["sectors"]:
+            by_vocabulary.setdefault(str(s.get("vocabulary") or "1"), []).append(_decimal(s.get("percentage")))
+        for values in by_vocabulary.values():
+            try:
+                check_percentages(values, _("sector"))
+            except ValidationError as exc:
+                errors.setdefault("sectors", []).extend(exc.messages)
+    if parts.get("fields") is not None:
+        values = [_decimal(f.get("percentage")) for f in parts["fields"]]
+        if values and any(v is None for v in values):
+            errors.setdefault("fields", []).append(_("Give a percentage for every field."))
+        else:
+            try:
+                check_percentages(values, _("field"))
+            except ValidationError as exc:
+                errors.setdefault("fields", []).extend(exc.messages)
+    if parts.get("locations") is not None:
+        try:
+            check_percentages([_decimal(loc.get("percentage")) for loc in parts["locations"]], _("location"))
+        except ValidationError as exc:
+            errors.setdefault("locations", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    return Decimal(str(value))
+
+
+def _save_parts(project: Project, parts: dict[str, Any]) -> None:
+    if parts.get("organisations") is not None:
+        project.organisations.all().delete()
+        ProjectOrganisation.objects.bulk_create(
+            ProjectOrganisation(project=project, position=i, **o) for i, o in enumerate(parts["organisations"])
+        )
+    if parts.get("sectors") is not None:
+        project.sectors.all().delete()
+        ProjectSector.objects.bulk_create(
+            ProjectSector(
+                project=project,
+                position=i,
+                vocabulary=str(s.get("vocabulary") or "1"),
+                code=s["code"],
+                name=s.get("name", ""),
+                percentage=_decimal(s.get("percentage")),
+            )
+            for i, s in enumerate(parts["sectors"])
+        )
+    if parts.get("fields") is not None:
+        project.fields.all().delete()
+        ProjectField.objects.bulk_create(
+            ProjectField(project=project, field=f["field"], percentage=_decimal(f["percentage"]))
+            for f in parts["fields"]
+        )
+    if parts.get("locations") is not None:
+        project.locations.all().delete()
+        ProjectLocation.objects.bulk_create(
+            ProjectLocation(project=project, position=i, **{**loc, "percentage": _decimal(loc.get("percentage"))})
+            for i, loc in enumerate(parts["locations"])
+        )
+    if parts.get("budgets") is not None:
+        project.budgets.all().delete()
+        Budget.objects.bulk_create(Budget(project=project, **b) for b in parts["budgets"])
+    if parts.get("results") is not None:
+        project.results.all().delete()
+        for i, r in enumerate(parts["results"]):
+            indicators = r.get("indicators", [])
+            result = Result.objects.create(
+                project=project, position=i, **{k: v for k, v in r.items() if k != "indicators"}
+            )
+            Indicator.objects.bulk_create(
+                Indicator(result=result, position=j, **ind) for j, ind in enumerate(indicators)
+            )
+
+
+def _check_owner_unit(user, unit) -> None:
+    if unit is not None:
+        check(allowed_owner_units(user).filter(pk=unit.pk).exists())
+
+
+def _split(data: dict[str, Any]) -> tuple[dict, dict, list | None]:
+    parts = {name: data.pop(name) for name in PARTS if name in data}
+    units = data.pop("implementing_units", None)
+    return data, parts, units
+
+
+def project_create(*, user, **data: Any) -> Project:
+    check(can_create(user, Project))
+    data, parts, units = _split(dict(data))
+    if data.get("is_published"):
+        check(can_approve(user))
+    project = Project(**data)
+    if project.owner_unit_id is None and user is not None and getattr(user, "unit_id", None):
+        project.owner_unit_id = user.unit_id
+    _check_owner_unit(user, project.owner_unit)
+    project.search_text = project.make_search_text()
+    validate_parts(parts)
+    with transaction.atomic():
+        project = record_create(project, user=user, m2m={"implementing_units": units} if units is not None else None)
+        _save_parts(project, parts)
+    index_after_commit(project)
+    return project
+
+
+def project_update(project: Project, *, user, version: int | None, **changes: Any) -> Project:
+    check(can_change(user, project))
+    changes, parts, units = _split(dict(changes))
+    if "is_published" in changes and changes["is_published"] != project.is_published:
+        check(can_approve(user))
+    if "owner_unit" in changes and changes["owner_unit"] != project.owner_unit:
+        _check_owner_unit(user, changes["owner_unit"])
+    if changes.get("parent") is not None and _is_descendant(changes["parent"], project):
+        raise ValidationError({"parent": [_("A project cannot be part of itself.")]})
+    validate_parts(parts)
+    preview = Project(**{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields})
+    for name, value in changes.items():
+        setattr(preview, name, value)
+    changes["search_text"] = preview.make_search_text()
+    with transaction.atomic():
+        project = record_update(
+            project,
+            user=user,
+            expected_version=version,
+            changes=changes,
+            m2m={"implementing_units": units} if units is not None else None,
+        )
+        _save_parts(project, parts)
+    index_after_commit(project)
+    return project
+
+
+def _is_descendant(candidate: Project, project: Project) -> bool:
+    seen, node = set(), candidate
+    while node is not None and node.pk not in seen:
+        if node.pk == project.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+def project_delete(project: Project, *, user, version: int | None = None) -> None:
+    check(can_delete(user, project))
+    pk = project.pk
+    record_delete(project, user=user, expected_version=version)
+    unindex_after_commit("project", pk)
+
+
+def convert(tx: Transaction, rates: RateTable | None = None) -> Transaction:
+    """Set the transaction's rates and VND/USD amounts from the rate table (month of its value date)."""
+    conversion = (rates or RateTable()).convert(tx.value, tx.currency, tx.value_date)
+    if conversion is None:
+        tx.rate_month = tx.rate_vnd = tx.rate_usd = tx.value_vnd = tx.value_usd = None
+    else:
+        tx.rate_month = conversion.month
+        tx.rate_vnd, tx.rate_usd = conversion.rate_vnd, conversion.rate_usd
+        tx.value_vnd, tx.value_usd = conversion.value_vnd, conversion.value_usd
+    return tx
+
+
+def transaction_create(*, user, project: Project, **data: Any) -> Transaction:
+    check(can_change(user, project))
+    data.setdefault("currency", project.default_currency)
+    data.setdefault("value_date", data.get("date"))
+    tx = Transaction(project=project, created_by=user, **data)
+    if not tx.currency:
+        raise ValidationError({"currency": [_("Give the currency (the project has no default currency).")]})
+    convert(tx)
+    tx = record_create(tx, user=user)
+    index_after_commit(project)
+    return tx
+
+
+def transaction_update(
+    tx: Transaction, *, user, version: int | None, reconvert: bool = False, **changes
+) -> Transaction:
+    """Change a transaction. Its stored rate is kept unless the amount, currency or value date
+    changes (or `reconvert` asks for the table's current rate)."""
+    check(can_change(user, tx.project))
+    money_changed = any(
+        name in changes and changes[name] != getattr(tx, name) for name in ("value", "currency", "value_date")
+    )
+    if money_changed or reconvert:
+        preview = Transaction(**{f.attname: getattr(tx, f.attname) for f in Transaction._meta.concrete_fields})
+        for name, value in changes.items():
+            setattr(preview, name, value)
+        convert(preview)
+        for name in ("rate_month", "rate_vnd", "rate_usd", "value_vnd", "value_usd"):
+            changes[name] = getattr(preview, name)
+    return record_update(tx, user=user, expected_version=version, changes=changes)
+
+
+def transaction_delete(tx: Transaction, *, user, version: int | None = None) -> None:
+    check(can_change(user, tx.project))
+    record_delete(tx, user=user, expected_version=version)
