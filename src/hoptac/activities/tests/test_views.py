@@ -1,0 +1,149 @@
+import datetime
+
+import pytest
+
+from hoptac.activities import services
+from hoptac.activities.models import Delegation, Event
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def form_data(unit, **extra):
+    data = {
+        "kind": "workshop",
+        "title_vi": "Hội thảo về chuyển đổi số",
+        "title_en": "Workshop on digital transformation",
+        "start_date": "2025-08-14",
+        "end_date": "",
+        "organiser_unit": unit.pk,
+        "participants-TOTAL_FORMS": "2",
+        "participants-INITIAL_FORMS": "0",
+        "follow_ups-TOTAL_FORMS": "1",
+        "follow_ups-INITIAL_FORMS": "0",
+    }
+    data.update(extra)
+    return data
+
+
+def test_list_filters_sort_and_export(logged_in, editor, make_event, ilo):
+    make_event(title_vi="Hội thảo A", participants=[services.Participant(ilo, 2)])
+    make_event(title_vi="Tập huấn B", kind="training_course", start_date=D(2025, 3, 1), end_date=D(2025, 3, 5))
+    client = logged_in(editor)
+    page = client.get("/events/")
+    assert page.status_code == 200
+    assert [e.title_vi for e in page.context["items"]] == ["Hội thảo A", "Tập huấn B"]
+    assert [e.title_vi for e in client.get("/events/?sort=start").context["items"]] == ["Tập huấn B", "Hội thảo A"]
+    assert [e.title_vi for e in client.get("/events/?kind=training_course").context["items"]] == ["Tập huấn B"]
+    assert [e.title_vi for e in client.get(f"/events/?partner={ilo.pk}").context["items"]] == ["Hội thảo A"]
+    assert [e.title_vi for e in client.get("/events/?q=tap+huan").context["items"]] == ["Tập huấn B"]
+    csv = client.get("/events/?export=csv")
+    assert csv["Content-Type"].startswith("text/csv") and "Hội thảo A" in csv.content.decode()
+    xlsx = client.get("/events/?export=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_list_query_count_does_not_grow_with_rows(logged_in, editor, make_event, ilo, django_assert_max_num_queries):
+    for i in range(12):
+        make_event(title_vi=f"Sự kiện {i}", participants=[services.Participant(ilo, 1)], co_organisers=[ilo])
+    client = logged_in(editor)
+    with django_assert_max_num_queries(16):
+        client.get("/events/")
+
+
+def test_create_with_participants_and_see_the_detail_tabs(logged_in, editor, unit_a, ilo):
+    client = logged_in(editor)
+    assert client.get("/events/new/").status_code == 200
+    r = client.post(
+        "/events/new/",
+        form_data(
+            unit_a,
+            **{
+                "participants-0-partner": ilo.pk,
+                "participants-0-people": "4",
+                "follow_ups-0-description": "Gửi kỷ yếu",
+                "follow_ups-0-due_date": "2025-09-01",
+            },
+        ),
+    )
+    event = Event.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/events/{event.pk}/"
+    assert event.end_date == D(2025, 8, 14)
+    assert event.participants.get().people == 4 and event.follow_ups.get().description == "Gửi kỷ yếu"
+    detail = client.get(f"/events/{event.pk}/")
+    assert "ILO" in detail.content.decode()
+    assert client.get(f"/events/{event.pk}/?tab=history").context["history"][0]["type"] == "created"
+    assert "Gửi kỷ yếu" in client.get(f"/events/{event.pk}/?tab=outcome").content.decode()
+
+
+def test_form_refuses_end_before_start(logged_in, editor, unit_a):
+    r = logged_in(editor).post("/events/new/", form_data(unit_a, end_date="2025-08-13"))
+    assert r.status_code == 200 and "end_date" in r.context["form"].errors
+    assert not Event.objects.exists()
+
+
+def test_edit_with_a_stale_version_shows_the_conflict(logged_in, editor, unit_a, make_event):
+    event = make_event()
+    services.event_update(event, user=editor, version=1, title_vi="Người khác đã sửa")
+    r = logged_in(editor).post(f"/events/{event.pk}/edit/", form_data(unit_a, version="1", title_vi="Tôi sửa"))
+    assert r.status_code == 200 and r.context["conflict"] is not None
+    assert "Someone else saved this record" in r.content.decode() or 'data-testid="conflict"' in r.content.decode()
+    assert Event.objects.get(pk=event.pk).title_vi == "Người khác đã sửa"
+
+
+def test_status_buttons_move_the_event_and_refuse_illegal_steps(logged_in, approver, make_event):
+    event = make_event()
+    client = logged_in(approver)
+    r = client.post(f"/events/{event.pk}/status/", {"version": 1, "status": "reported", "on": "2025-11-30"})
+    assert r.status_code == 302 and Event.objects.get(pk=event.pk).status == "planned"
+    messages = [str(m) for m in client.get(f"/events/{event.pk}/").context["messages"]]
+    assert any("Allowed next" in m for m in messages)
+    client.post(
+        f"/events/{event.pk}/status/", {"version": 1, "status": "approved", "on": "2025-11-01", "decision": "9/QĐ"}
+    )
+    assert Event.objects.get(pk=event.pk).status == "approved"
+
+
+def test_contributor_of_another_unit_is_refused_the_page(logged_in, contributor, contributor_b, make_event):
+    event = make_event(user=contributor)
+    assert logged_in(contributor_b).get(f"/events/{event.pk}/").status_code == 403
+
+
+def test_delegation_pages(logged_in, editor, unit_a, make_delegation):
+    d = make_delegation()
+    client = logged_in(editor)
+    listing = client.get("/delegations/?country=FR")
+    assert [x.pk for x in listing.context["items"]] == [d.pk]
+    assert "Paris" in client.get(f"/delegations/{d.pk}/").content.decode()
+    assert client.get("/delegations/?export=xlsx").status_code == 200
+    data = {
+        "direction": "incoming",
+        "title_vi": "Đoàn ILO vào làm việc",
+        "owner_unit": unit_a.pk,
+        "start_date": "2025-05-05",
+        "end_date": "2025-05-06",
+        "funding_source": "partner_funded",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-0-name": "Jane Doe",
+        "legs-TOTAL_FORMS": "1",
+        "legs-INITIAL_FORMS": "0",
+        "legs-0-country": "VN",
+        "legs-0-city": "Hà Nội",
+        "legs-0-start_date": "2025-05-05",
+        "legs-0-end_date": "2025-05-06",
+    }
+    r = client.post("/delegations/new/", data)
+    assert r.status_code == 302, r.context["form"].errors if r.context else r
+    new = Delegation.objects.get(title_vi="Đoàn ILO vào làm việc")
+    assert new.members.get().name == "Jane Doe" and new.legs.get().city == "Hà Nội"
+    data["legs-0-start_date"] = "2025-05-01"
+    r = client.post(f"/delegations/{new.pk}/edit/", {**data, "version": new.version})
+    assert r.status_code == 200
+    assert "outside the delegation's dates" in " ".join(r.context["form"].non_field_errors())
+
+
+def test_navigation_marks_events_and_delegations_ready(logged_in, editor):
+    page = logged_in(editor).get("/events/")
+    ready = {a.key: a.ready for a in page.context["nav_areas"]}
+    assert ready["events"] and ready["delegations"]
