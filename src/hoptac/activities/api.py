@@ -514,6 +514,12 @@ def _plain(value):
     return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
 
 
+def _known_status(obj, status: str) -> None:
+    if status not in type(obj).Status.values:
+        allowed = ", ".join(lifecycle.allowed_next(obj)) or "none"
+        raise ValidationError({"status": [f"Unknown status {status!r}. Allowed next: {allowed}."]})
+
+
 # ---- events -------------------------------------------------------------------------------
 
 
@@ -574,14 +580,7 @@ def update_event(request, event_id: int, payload: EventPatch):
 def transition_event(request, event_id: int, payload: TransitionIn):
     """One lifecycle step: `status` one of `allowed_next`; `on` the approval or report date."""
     event = _event(request, event_id)
-    if payload.status not in Event.Status.values:
-        raise ValidationError(
-            {
-                "status": [
-                    f"Unknown status {payload.status!r}. Allowed next: {', '.join(lifecycle.allowed_next(event)) or 'none'}."
-                ]
-            }
-        )
+    _known_status(event, payload.status)
     return services.event_transition(event, user=request.user, **payload.dict())
 
 
@@ -649,14 +648,7 @@ def update_delegation(request, delegation_id: int, payload: DelegationPatch):
 @router.post("/delegations/{int:delegation_id}/transition", response=DelegationOut)
 def transition_delegation(request, delegation_id: int, payload: TransitionIn):
     delegation = _delegation(request, delegation_id)
-    if payload.status not in Delegation.Status.values:
-        raise ValidationError(
-            {
-                "status": [
-                    f"Unknown status {payload.status!r}. Allowed next: {', '.join(lifecycle.allowed_next(delegation)) or 'none'}."
-                ]
-            }
-        )
+    _known_status(delegation, payload.status)
     return services.delegation_transition(delegation, user=request.user, **payload.dict())
 
 

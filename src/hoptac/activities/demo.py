@@ -152,7 +152,9 @@ def _visit_to_france() -> None:
         **key,
         end_date=datetime.date(2024, 10, 7),
         title_en=title_en,
-        title_vi="Tháp tùng Tổng Bí thư, Chủ tịch nước thăm chính thức Pháp và dự Hội nghị thượng đỉnh Pháp ngữ lần thứ 19",
+        title_vi=(
+            "Tháp tùng Tổng Bí thư, Chủ tịch nước thăm chính thức Pháp và dự Hội nghị thượng đỉnh Pháp ngữ lần thứ 19"
+        ),
         leader_name="Phạm Thị Thanh Trà",
         leader_title="Bộ trưởng Bộ Nội vụ (Minister of Home Affairs)",
         purpose=(

@@ -94,7 +94,7 @@ class _RecordForm(forms.ModelForm):
                 self.initial[self.unit_field] = user.unit_id
         if self.instance.pk:
             self.initial["version"] = self.instance.version
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = _date_widget()
             if isinstance(field, forms.ModelMultipleChoiceField):
