@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -61,9 +63,12 @@ class PortalField:
     kind: str  # text, choice, date, number, money, boolean, country, countries, relation, relations, computed
     model_field: models.Field | None = None
     choices: tuple[tuple[str, str], ...] = ()
+    derived: Derived | None = None
 
     @property
     def is_filter(self) -> bool:
+        if self.derived is not None:
+            return self.derived.options is not None and self.derived.apply is not None
         return self.kind in ("choice", "boolean", "country", "countries", "relation", "relations")
 
     @property
@@ -96,6 +101,33 @@ TYPE_LABELS: dict[str, Promise] = {
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A public value the portal computes from public facts of a record, declared here and
+    nowhere else (a project's donors from its funding organisations, its committed amount
+    from its transactions). `get(obj, language)` returns a value, or a list of names."""
+
+    name: str
+    label: Promise
+    kind: str  # money, relations, text
+    help_text: Promise
+    get: Callable
+    prefetch: tuple[str, ...] = ()
+    # Relations this value makes public (map lookups may start from them).
+    roots: tuple[str, ...] = ()
+    # As a filter: options(published queryset, language) -> [(value, label)], apply(queryset, value).
+    options: Callable | None = None
+    apply: Callable | None = None
+    # A dotted path that must import for the value to exist (the app's own figures).
+    needs: str = ""
+
+    def available(self) -> bool:
+        return not self.needs or _importable(self.needs) is not None
+
+    def describe(self) -> PortalField:
+        return PortalField(self.name, capfirst(str(self.label)), str(self.help_text), self.kind, derived=self)
+
+
+@dataclass(frozen=True)
 class Collection:
     slug: str
     model_label: str
@@ -113,6 +145,13 @@ class Collection:
     # and to org.Unit (provinces, by code) for the province map.
     country_lookups: tuple[str, ...] = ()
     province_lookups: tuple[str, ...] = ()
+    # Values computed by the portal from public facts (see Derived).
+    derived: tuple[Derived, ...] = ()
+    # A dotted path to a function annotating the queryset (e.g. the aid app's figures).
+    annotate: str = ""
+    # Which public fields are filters and list columns (empty: chosen by kind).
+    filter_names: tuple[str, ...] = ()
+    list_names: tuple[str, ...] = ()
     list_size: int = 5
 
     # -- model -------------------------------------------------------------------------
@@ -141,9 +180,16 @@ class Collection:
             queryset = queryset.filter(is_published=True)
         if self.where:
             queryset = queryset.filter(**self.where)
-        related = [f.name for f in self.public_fields() if f.kind in ("country", "relation")]
-        many = [f.name for f in self.public_fields() if f.is_many]
-        return queryset.select_related(*related).prefetch_related(*many)
+        fields = self.public_fields()
+        related = [f.name for f in fields if f.derived is None and f.kind in ("country", "relation")]
+        many = [f.name for f in fields if f.derived is None and f.is_many]
+        many += [lookup for f in fields if f.derived is not None for lookup in f.derived.prefetch]
+        queryset = queryset.select_related(*related).prefetch_related(*dict.fromkeys(many))
+        annotate = _importable(self.annotate) if self.annotate else None
+        return annotate(queryset) if annotate else queryset
+
+    def available_derived(self) -> list[Derived]:
+        return [d for d in self.derived if d.available()]
 
     # -- fields ------------------------------------------------------------------------
     def public_field_names(self) -> list[str]:
@@ -156,19 +202,28 @@ class Collection:
         wanted = list(self.fields or declared or ())
         if declared is not None:
             wanted = [name for name in wanted if name in declared]
+        derived = [d.name for d in self.available_derived()]
         names = []
         for name in wanted:
-            if is_internal(name) or name in names:
+            if is_internal(name) or name in names or name in derived:
                 continue
             if _has_field(model, name) or _is_computed(model, name):
                 names.append(name)
-        return names
+        return names + derived
 
     def public_fields(self) -> list[PortalField]:
         model = self.model()
         if model is None:
             return []
-        return [_describe(model, name) for name in self.public_field_names()]
+        derived = {d.name: d for d in self.available_derived()}
+        return [
+            derived[name].describe() if name in derived else _describe(model, name)
+            for name in self.public_field_names()
+        ]
+
+    def public_roots(self) -> set[str]:
+        """Public fields and the relations derived values are public through."""
+        return set(self.public_field_names()) | {r for d in self.available_derived() for r in d.roots}
 
     def field(self, name: str) -> PortalField | None:
         return next((f for f in self.public_fields() if f.name == name), None)
@@ -177,11 +232,18 @@ class Collection:
         return next((f for f in self.public_fields() if f.kind == "date"), None)
 
     def filter_fields(self) -> list[PortalField]:
-        return [f for f in self.public_fields() if f.is_filter and f.name not in self.title_fields][:6]
+        fields = [f for f in self.public_fields() if f.is_filter and f.name not in self.title_fields]
+        if self.filter_names:
+            by_name = {f.name: f for f in fields}
+            return [by_name[n] for n in self.filter_names if n in by_name]
+        return fields[:6]
 
     def list_fields(self) -> list[PortalField]:
-        shown = [f for f in self.public_fields() if f.name not in self.title_fields and f.kind != "text"]
-        return shown[: self.list_size]
+        fields = [f for f in self.public_fields() if f.name not in self.title_fields]
+        if self.list_names:
+            by_name = {f.name: f for f in fields}
+            return [by_name[n] for n in self.list_names if n in by_name]
+        return [f for f in fields if f.kind != "text"][: self.list_size]
 
     # -- values ------------------------------------------------------------------------
     def record_title(self, obj, language: str) -> str:
@@ -199,6 +261,8 @@ class Collection:
     def raw(self, obj, f: PortalField):
         """The value as data: codes for choices and countries, names for other relations,
         Decimal for money, dates as dates. Lists for many-valued fields."""
+        if f.derived is not None:
+            return f.derived.get(obj, _language())
         value = getattr(obj, f.name)
         if f.kind == "computed":
             value = value() if callable(value) else value
@@ -215,6 +279,10 @@ class Collection:
 
     def shown(self, obj, f: PortalField, language: str) -> str:
         """The value as a reader sees it on a page."""
+        if f.derived is not None:
+            return _show_plain(f.derived.get(obj, language))
+        if f.kind == "date" and callable(getattr(obj, f"{f.name}_display", None)):
+            return str(getattr(obj, f"{f.name}_display")())  # kept to the precision known
         value = getattr(obj, f.name)
         if f.kind == "computed":
             value = value() if callable(value) else value
@@ -263,10 +331,21 @@ def _show_plain(value) -> str:
     return str(value)
 
 
+def _importable(path: str):
+    module_name, _dot, name = path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), name, None)
+    except ImportError:
+        return None
+
+
 def display_name(obj, language: str) -> str:
     """A related record's public name in the reader's language, nothing else of it."""
     if hasattr(obj, "display_name"):
-        return str(obj.display_name(language))
+        try:
+            return str(obj.display_name(language))
+        except TypeError:
+            return str(obj.display_name())
     for vi, en in (("name_vi", "name_en"), ("title_vi", "title_en")):
         if hasattr(obj, vi):
             first, second = (en, vi) if language == "en" else (vi, en)
@@ -339,23 +418,170 @@ def _describe(model, name: str) -> PortalField:
     return PortalField(name, label, help_text, "text", f)
 
 
-# The registry. Order = order on the portal. Names of fields a record app has not declared
-# public simply do not appear.
+# -- values the portal computes for aid projects ------------------------------------------
+FUNDING = "1"  # IATI OrganisationRole: funding
+
+
+def _donors(obj, language: str) -> list[str]:
+    return [
+        display_name(o.partner, language) if o.partner_id else (o.name or o.ref)
+        for o in obj.organisations.all()
+        if o.role == FUNDING
+    ]
+
+
+def _donor_options(published, language: str) -> list[tuple[str, str]]:
+    partner = apps.get_model("partners.Partner")
+    rows = partner.objects.filter(aid_roles__role=FUNDING, aid_roles__project__in=published.values("pk")).distinct()
+    return [(str(p.pk), display_name(p, language)) for p in rows]
+
+
+def _sector_name(code: str, name: str) -> str:
+    if name:
+        return f"{code} {name}"
+    sector = apps.get_model("fields.Sector").objects.filter(code=code).first()
+    return f"{code} {sector.name_en}" if sector else code
+
+
+def _sectors(obj, language: str) -> list[str]:
+    return [_sector_name(s.code, s.name) for s in obj.sectors.all()]
+
+
+def _sector_options(published, language: str) -> list[tuple[str, str]]:
+    sector = apps.get_model("aid.ProjectSector")
+    rows = sector.objects.filter(project__in=published.values("pk")).values_list("code", "name").distinct()
+    seen: dict[str, str] = {}
+    for code, name in rows.order_by("code"):
+        seen.setdefault(code, _sector_name(code, name))
+    return list(seen.items())
+
+
+def _project_fields(obj, language: str) -> list[str]:
+    return [display_name(pf.field, language) for pf in obj.fields.all()]
+
+
+def _project_field_options(published, language: str) -> list[tuple[str, str]]:
+    field_model = apps.get_model("fields.Field")
+    rows = field_model.objects.filter(pk__in=published.values("fields__field"))
+    return [(str(f.pk), display_name(f, language)) for f in rows]
+
+
+def _provinces(obj, language: str) -> list[str]:
+    return [display_name(loc.province, language) if loc.province_id else loc.name for loc in obj.locations.all()]
+
+
+def _province_options(published, language: str) -> list[tuple[str, str]]:
+    unit = apps.get_model("org.Unit")
+    rows = unit.objects.filter(pk__in=published.values("locations__province"))
+    return [(str(u.pk), display_name(u, language)) for u in rows]
+
+
+def _annotated(name: str) -> Callable:
+    return lambda obj, language: getattr(obj, name, None)
+
+
+FIGURES = "hoptac.aid.selectors.with_figures"
+PROJECT_DERIVED = (
+    Derived(
+        "donors",
+        _("donors"),
+        "relations",
+        _("Organisations funding the project."),
+        _donors,
+        prefetch=("organisations__partner",),
+        roots=("organisations",),
+        options=_donor_options,
+        apply=lambda qs, v: qs.filter(organisations__role=FUNDING, organisations__partner_id=v),
+    ),
+    Derived(
+        "sectors",
+        _("sectors"),
+        "relations",
+        _("OECD-DAC sector codes and names."),
+        _sectors,
+        prefetch=("sectors",),
+        options=_sector_options,
+        apply=lambda qs, v: qs.filter(sectors__code=v),
+    ),
+    Derived(
+        "fields",
+        _("fields"),
+        "relations",
+        _("Cooperation fields of the project."),
+        _project_fields,
+        prefetch=("fields__field",),
+        options=_project_field_options,
+        apply=lambda qs, v: qs.filter(fields__field_id=v),
+    ),
+    Derived(
+        "provinces",
+        _("provinces"),
+        "relations",
+        _("Provincial units where the project works."),
+        _provinces,
+        prefetch=("locations__province",),
+        roots=("locations",),
+        options=_province_options,
+        apply=lambda qs, v: qs.filter(locations__province_id=v),
+    ),
+    Derived(
+        "committed_vnd",
+        _("committed (VND)"),
+        "money",
+        _("Sum of the commitments, in đồng at the rate of each transaction's month."),
+        _annotated("committed_vnd"),
+        needs=FIGURES,
+    ),
+    Derived(
+        "committed_usd",
+        _("committed (USD)"),
+        "money",
+        _("Sum of the commitments, in US dollars at the rate of each transaction's month."),
+        _annotated("committed_usd"),
+        needs=FIGURES,
+    ),
+    Derived(
+        "disbursed_vnd",
+        _("disbursed (VND)"),
+        "money",
+        _("Sum of the disbursements and expenditure, in đồng."),
+        _annotated("disbursed_vnd"),
+        needs=FIGURES,
+    ),
+    Derived(
+        "disbursed_usd",
+        _("disbursed (USD)"),
+        "money",
+        _("Sum of the disbursements and expenditure, in US dollars."),
+        _annotated("disbursed_usd"),
+        needs=FIGURES,
+    ),
+)
+
+# The registry. Order = order on the portal. Names a record app has not declared public
+# (its portal_fields) simply do not appear.
 COLLECTIONS: tuple[Collection, ...] = (
     Collection(
         slug="agreements",
         model_label="agreements.Agreement",
         title=_("Agreements"),
         description=_("International agreements and treaties signed, with their parties, dates, status and text."),
+        filter_names=("kind", "status", "level", "parties", "fields", "signed_at_country"),
+        list_names=("kind", "parties", "signed_on", "valid_until", "status"),
         country_lookups=("parties__country",),
+        province_lookups=("vietnamese_parties__code",),
     ),
     Collection(
         slug="projects",
         model_label="aid.Project",
         title=_("Aid projects"),
         description=_("Aid programmes and projects received: donor, sector, province, amounts committed and spent."),
-        country_lookups=("donors__country", "donor__country"),
-        province_lookups=("provinces__code", "province__code"),
+        derived=PROJECT_DERIVED,
+        annotate=FIGURES,
+        filter_names=("kind", "status", "donors", "sectors", "provinces", "fields"),
+        list_names=("donors", "kind", "status", "committed_usd", "disbursed_usd"),
+        country_lookups=("organisations__partner__country",),
+        province_lookups=("locations__province__code",),
     ),
     Collection(
         slug="events",
@@ -363,6 +589,8 @@ COLLECTIONS: tuple[Collection, ...] = (
         title=_("Events held"),
         description=_("Conferences, workshops, policy dialogues and other events that were held."),
         where={"status__in": ("held", "reported")},
+        filter_names=("kind", "country", "co_organisers", "fields"),
+        list_names=("kind", "start_date", "city", "country", "co_organisers"),
         country_lookups=("country", "co_organisers__country"),
     ),
     Collection(
@@ -373,7 +601,8 @@ COLLECTIONS: tuple[Collection, ...] = (
         fields=("name_vi", "name_en", "acronym", "kind", "country"),
         title_fields=("name_vi", "name_en"),
         needs_published_flag=False,
-        country_lookups=("country",),
+        filter_names=("kind", "country"),
+        list_names=("acronym", "kind", "country"),
     ),
 )
 

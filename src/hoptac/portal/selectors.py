@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max, QuerySet
 
-from hoptac.portal.collections import Collection, PortalField, active_collections, display_name
+from hoptac.portal.collections import Collection, PortalField, _table_exists, active_collections, display_name
 from hoptac.search.folding import fold_words, search_blob
 
 PAGE_SIZE = 25
@@ -44,6 +44,9 @@ def _published_base(collection: Collection) -> QuerySet:
 
 def _options(collection: Collection, f: PortalField, language: str) -> list[Option]:
     base = _published_base(collection)
+    if f.derived is not None:
+        options = [Option(value, label) for value, label in f.derived.options(base, language)]
+        return sorted(options, key=lambda o: fold_words(o.label))
     if f.kind == "choice":
         present = set(base.exclude(**{f.name: ""}).values_list(f.name, flat=True).distinct())
         return [Option(value, label) for value, label in f.choices if value in present]
@@ -87,6 +90,11 @@ def record_blob(collection: Collection, obj) -> str:
     for f in collection.public_fields():
         if f.kind in ("date", "number", "money", "boolean"):
             continue
+        if f.derived is not None:
+            parts.append(collection.shown(obj, f, "vi"))
+            if f.kind == "relations":
+                parts.append(collection.shown(obj, f, "en"))
+            continue
         value = getattr(obj, f.name)
         if f.kind in ("country", "relation"):
             if value is not None:
@@ -120,7 +128,10 @@ def records(collection: Collection, params, language: str) -> tuple[QuerySet, li
             queryset = queryset.filter(**{f"{collection.date_field().name}__year": int(flt.selected)})
             continue
         f = collection.field(flt.name)
-        if f.kind == "boolean":
+        if f.derived is not None:
+            queryset = f.derived.apply(queryset, flt.selected)
+            many = True
+        elif f.kind == "boolean":
             queryset = queryset.filter(**{f.name: flt.selected == "1"})
         elif f.kind == "choice":
             queryset = queryset.filter(**{f.name: flt.selected})
@@ -148,7 +159,7 @@ def get_record(collection: Collection, pk: int):
 def _lookup_ok(collection: Collection, lookup: str) -> bool:
     """A map lookup must start at a public field and exist on the model."""
     parts = lookup.split("__")
-    if parts[0] not in collection.public_field_names():
+    if parts[0] not in collection.public_roots():
         return False
     model = collection.model()
     for i, part in enumerate(parts):
@@ -195,7 +206,16 @@ def map_collections(kind: str) -> list[Collection]:
 
 
 # -- cache stamp --------------------------------------------------------------------------
-STAMP_MODELS = ("partners.Partner", "org.Unit", "fields.Field")
+STAMP_MODELS = (
+    "partners.Partner",
+    "org.Unit",
+    "fields.Field",
+    "aid.Transaction",
+    "aid.ProjectOrganisation",
+    "aid.ProjectSector",
+    "aid.ProjectField",
+    "aid.ProjectLocation",
+)
 
 
 def data_stamp() -> str:
@@ -206,6 +226,8 @@ def data_stamp() -> str:
         try:
             model = apps.get_model(label)
         except LookupError:
+            continue
+        if not _table_exists(model):
             continue
         names = {f.name for f in model._meta.get_fields()}
         aggregates = {"n": Count("pk")}

@@ -147,7 +147,9 @@ def maps(request):
     countries = {c.pk: c.display_name(language) for c in Country.objects.filter(pk__in=list(world))}
     provinces = {code: p["name_en" if language == "en" else "name_vi"] for code, p in _province_names().items()}
     world_rows = _map_rows(world, countries, world_collections)
-    province_rows = _map_rows(province_figures(), provinces, province_collections)
+    province_rows = _map_rows(
+        {code: n for code, n in province_figures().items() if code in provinces}, provinces, province_collections
+    )
     return _render(
         request,
         "portal/maps.html",
