@@ -173,6 +173,10 @@ class Group:
     def percent_done(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    def state_rows(self) -> list[tuple[str, str, int]]:
+        """(state, label, count) for every state present, in a fixed order."""
+        return state_rows(self.counts)
+
     def bars(self) -> list[tuple[str, int, int]]:
         """(state, count, percent of the group) for the progress bar, in a fixed order."""
         return [(s, self.counts[s], round(100 * self.counts[s] / self.total)) for s in STATE_ORDER if self.counts[s]]
@@ -193,6 +197,10 @@ def grouped_by_field(tasks: list[Task]) -> list[Group]:
 
 def state_counts(tasks: list[Task]) -> Counter:
     return Counter(t.st.code for t in tasks)
+
+
+def state_rows(counts: Counter, *, all_states: bool = False) -> list[tuple[str, str, int]]:
+    return [(s, str(State.LABELS[s]), counts[s]) for s in STATE_ORDER if all_states or counts[s]]
 
 
 def status_matrix(tasks: list[Task]) -> list[tuple[object, list[int], int]]:
