@@ -316,7 +316,7 @@ class StatusChange(models.Model):
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        ordering = ["agreement", "date", "pk"]
+        ordering = ["agreement", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status} ({self.date:%d/%m/%Y})"
