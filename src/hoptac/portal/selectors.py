@@ -80,7 +80,10 @@ def filters_for(collection: Collection, params, language: str) -> list[Filter]:
         from django.utils.translation import gettext
 
         chosen = params.get("year", "")
-        result.append(Filter("year", gettext("Year"), years, chosen if chosen in {o.value for o in years} else ""))
+        valid = chosen.isdigit() and 1900 <= int(chosen) <= 2200  # a year without records finds none
+        if valid and chosen not in {o.value for o in years}:
+            years.append(Option(chosen, chosen))
+        result.append(Filter("year", gettext("Year"), years, chosen if valid else ""))
     return result
 
 
