@@ -253,6 +253,7 @@ class DelegationOut(Schema):
     purpose: str
     partners_met: list[int]
     funding_source: str
+    project: int | None
     project_ref: str
     cost: Decimal | None
     cost_currency: str | None
@@ -294,6 +295,10 @@ class DelegationOut(Schema):
         return [p.pk for p in obj.partners_met.all()]
 
     @staticmethod
+    def resolve_project(obj) -> int | None:
+        return obj.project_id
+
+    @staticmethod
     def resolve_cost_currency(obj) -> str | None:
         return obj.cost_currency_id
 
@@ -303,7 +308,7 @@ class DelegationOut(Schema):
 
     @staticmethod
     def resolve_agreements(obj) -> list[int]:
-        return [a.pk for a in obj.agreements.all()] if hasattr(obj, "agreements") else []
+        return [a.pk for a in obj.agreements.all()]
 
     @staticmethod
     def resolve_report(obj) -> dict:
@@ -324,7 +329,8 @@ class DelegationIn(Schema):
     purpose: str = ""
     partners_met: list[int] = []
     funding_source: Funding = Delegation.Funding.STATE_BUDGET
-    project_ref: str = Field("", max_length=64)
+    project: int | None = Field(None, description="Aid project id, for a project-funded delegation")
+    project_ref: str = Field("", max_length=64, description="Code of a project not registered here")
     cost: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     cost_currency: str | None = Field(None, min_length=3, max_length=3)
     approver: str = Field("", max_length=255)
@@ -354,6 +360,7 @@ class DelegationPatch(Schema):
     purpose: str | None = None
     partners_met: list[int] | None = None
     funding_source: Funding | None = None
+    project: int | None = None
     project_ref: str | None = Field(None, max_length=64)
     cost: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     cost_currency: str | None = None
@@ -461,17 +468,18 @@ def _delegation_refs(data: dict, *, user, creating: bool) -> dict:
         data["owner_unit"] = refs.one(Unit, pk, "owner_unit", "unit")
         if data["owner_unit"] is None and "owner_unit" not in refs.errors:
             refs.errors["owner_unit"] = ["A unit in charge is required."]
+    if "project" in data:
+        from hoptac.aid.models import Project
+
+        data["project"] = refs.one(Project, data["project"], "project", "project")
     if "cost_currency" in data:
         data["cost_currency"] = refs.one(Currency, data["cost_currency"], "cost_currency", "currency")
     if "partners_met" in data:
         data["partners_met"] = refs.many(Partner, data["partners_met"], "partners_met", "partner")
     if "agreements" in data:
-        ids = data.pop("agreements")
-        if hasattr(Delegation, "agreements"):
-            model = Delegation.agreements.field.related_model
-            data["agreements"] = refs.many(model, ids, "agreements", "agreement")
-        elif ids:
-            refs.errors["agreements"] = ["Agreements cannot be linked yet."]
+        from hoptac.agreements.models import Agreement
+
+        data["agreements"] = refs.many(Agreement, data["agreements"], "agreements", "agreement")
     if data.get("members") is not None:
         data["members"] = [
             services.Member(

@@ -142,7 +142,9 @@ def _mfa_workshop() -> None:
 def _visit_to_france() -> None:
     key = {"direction": Delegation.Direction.OUTGOING, "start_date": datetime.date(2024, 10, 3)}
     title_en = "Accompanying the State President's visit to France and the 19th Francophonie Summit"
-    if Delegation.objects.filter(title_en=title_en, **key).exists():
+    existing = Delegation.objects.filter(title_en=title_en, **key).first()
+    if existing is not None:
+        link_agreements(existing)  # the agreements demo may have run after this one
         return
     owner = _unit("BNV")
     france = Country.objects.filter(iso2="FR").first()
@@ -195,17 +197,13 @@ def _visit_to_france() -> None:
 
 
 def link_agreements(delegation: Delegation) -> None:
-    """The administrative agreement signed on 4 October 2024, once the agreements app has it."""
-    if not hasattr(Delegation, "agreements"):
-        return
-    model = Delegation.agreements.field.related_model
-    names = {f.name for f in model._meta.get_fields()}
-    queryset = model.objects.all()
-    if "signed_on" in names:
-        queryset = queryset.filter(signed_on=datetime.date(2024, 10, 4))
-    else:
-        return
-    delegation.agreements.add(*queryset)
+    """The administrative agreement signed in Paris on 4 October 2024, once the agreements demo made it."""
+    from hoptac.agreements.models import Agreement
+
+    signed = Agreement.objects.filter(
+        kind=Agreement.Kind.ADMINISTRATIVE_AGREEMENT, signed_on=datetime.date(2024, 10, 4)
+    )
+    delegation.agreements.add(*signed)
 
 
 def load_demo() -> None:

@@ -201,6 +201,7 @@ class DelegationForm(_RecordForm):
             "purpose",
             "partners_met",
             "funding_source",
+            "project",
             "project_ref",
             "cost",
             "cost_currency",
@@ -208,6 +209,7 @@ class DelegationForm(_RecordForm):
             "approval_decision",
             "approval_date",
             "outcomes",
+            "agreements",
             "report_due_on",
             "report_filed_on",
             "report_summary",
@@ -224,22 +226,6 @@ class DelegationForm(_RecordForm):
         super().__init__(*args, **kwargs)
         self.fields["partners_met"].queryset = _partners()
         self.fields["cost_currency"].queryset = Currency.objects.filter(withdrawn=False)
-        if hasattr(Delegation, "agreements"):
-            model = Delegation.agreements.field.related_model
-            self.fields["agreements"] = forms.ModelMultipleChoiceField(
-                label=_("Agreements signed during the trip"),
-                required=False,
-                queryset=model.objects.all(),
-                widget=forms.SelectMultiple(attrs={"size": 6}),
-            )
-            if self.instance.pk:
-                self.initial["agreements"] = list(self.instance.agreements.values_list("pk", flat=True))
-
-    def values(self) -> dict:
-        data = super().values()
-        if "agreements" in self.cleaned_data:
-            data["agreements"] = self.cleaned_data["agreements"]
-        return data
 
 
 class MemberForm(forms.Form):

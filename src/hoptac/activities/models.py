@@ -258,8 +258,17 @@ class Delegation(ReportMixin, Record):
     funding_source = models.CharField(
         _("funding source"), max_length=16, choices=Funding.choices, default=Funding.STATE_BUDGET
     )
-    # The aid app arrives separately: the project is named by its id or code until a link exists.
-    project_ref = models.CharField(_("project (id or code)"), max_length=64, blank=True)
+    project = models.ForeignKey(
+        "aid.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegations",
+        help_text=_("For a project-funded delegation."),
+    )
+    # A project not (yet) registered in the system is named by its code.
+    project_ref = models.CharField(_("project code (if not registered)"), max_length=64, blank=True)
     cost = models.DecimalField(_("cost"), max_digits=18, decimal_places=2, null=True, blank=True)
     cost_currency = models.ForeignKey(
         "reference.Currency",
@@ -274,6 +283,12 @@ class Delegation(ReportMixin, Record):
     approval_date = models.DateField(_("approval date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
     outcomes = models.TextField(_("outcomes"), blank=True)
+    agreements = models.ManyToManyField(
+        "agreements.Agreement",
+        verbose_name=_("agreements signed during the trip"),
+        blank=True,
+        related_name="delegations",
+    )
     report_due_on = models.DateField(
         _("report due date"), null=True, blank=True, help_text=_("Leave empty for the default: days after the return.")
     )

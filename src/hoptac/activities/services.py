@@ -360,8 +360,10 @@ def _check_funding(values: dict, current: Delegation | None = None) -> None:
     currency = values.get("cost_currency", current.cost_currency if current else None)
     if cost is not None and currency is None:
         raise ValidationError({"cost_currency": [_("Give the currency of the cost.")]})
-    if source != Delegation.Funding.PROJECT_FUNDED and values.get("project_ref"):
-        raise ValidationError({"project_ref": [_("A project is named only for a project-funded delegation.")]})
+    if source != Delegation.Funding.PROJECT_FUNDED:
+        for name in ("project", "project_ref"):
+            if values.get(name, getattr(current, name, None) if current else None):
+                raise ValidationError({name: [_("A project is named only for a project-funded delegation.")]})
 
 
 def _delegation_m2m(data: dict) -> dict:
@@ -369,8 +371,6 @@ def _delegation_m2m(data: dict) -> dict:
     for name in DELEGATION_M2M:
         if name in data:
             values = data.pop(name)
-            if name == "agreements" and not hasattr(Delegation, "agreements"):
-                continue
             m2m[name] = values
     return m2m
 

@@ -173,3 +173,21 @@ def test_delegation_bad_input(api, editor, extra, field):
     r = api(editor).post("/api/v1/delegations", delegation_payload(**extra))
     assert r.status_code == 422, r.content
     assert field in r.json()["errors"], r.json()
+
+
+def test_delegation_links_agreements_and_a_project(api, editor):
+    from hoptac.agreements.demo import load_demo as load_agreements
+    from hoptac.agreements.models import Agreement
+
+    load_agreements()
+    agreement = Agreement.objects.filter(signed_on=D(2024, 10, 4)).first()
+    assert agreement is not None
+    client = api(editor)
+    r = client.post("/api/v1/delegations", delegation_payload(agreements=[agreement.pk]))
+    assert r.status_code == 201 and r.json()["agreements"] == [agreement.pk]
+    r = client.post("/api/v1/delegations", delegation_payload(agreements=[999999]))
+    assert r.status_code == 422 and "agreements" in r.json()["errors"]
+    r = client.post("/api/v1/delegations", delegation_payload(funding_source="project_funded", project=999999))
+    assert r.status_code == 422 and "project" in r.json()["errors"]
+    r = client.post("/api/v1/delegations", delegation_payload(project_ref="VIE-123"))
+    assert r.status_code == 422 and "project_ref" in r.json()["errors"]

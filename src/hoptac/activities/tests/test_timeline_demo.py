@@ -54,6 +54,17 @@ def test_demo_records_from_the_seeds_and_idempotent(editor):
     assert any(e.kind == "delegation" for e in all_entries(france, editor))
 
 
+def test_demo_links_the_agreement_signed_during_the_visit_whichever_demo_runs_first():
+    from hoptac.agreements.demo import load_demo as load_agreements
+
+    load_demo()
+    trip = Delegation.objects.get(direction="outgoing", start_date=D(2024, 10, 3))
+    assert trip.agreements.count() == 0
+    load_agreements()
+    load_demo()
+    assert [a.signed_on for a in trip.agreements.all()] == [D(2024, 10, 4)]
+
+
 def test_search_finds_events_and_delegations(editor, make_event, make_delegation, django_capture_on_commit_callbacks):
     from hoptac.search.registry import entry_for_type
 
