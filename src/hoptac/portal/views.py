@@ -47,10 +47,12 @@ def _collection_or_404(slug: str):
 
 
 def _row(collection, obj, language: str) -> dict:
+    cells = [collection.shown(obj, f, language) for f in collection.list_fields()]
     return {
         "url": reverse("portal:record", args=[collection.slug, obj.pk]),
         "title": collection.record_title(obj, language),
-        "cells": [collection.shown(obj, f, language) for f in collection.list_fields()],
+        "cells": cells,
+        "summary": " · ".join(c for c in cells if c),
     }
 
 
