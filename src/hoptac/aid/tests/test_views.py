@@ -1,0 +1,89 @@
+import datetime
+
+import pytest
+
+from hoptac.aid.models import Project, TransactionType
+from hoptac.aid.tests.factories import add_tx, make_project
+from hoptac.partners.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_filters_totals_and_exports(logged_in, editor, django_assert_max_num_queries):
+    ilo = Partner.objects.filter(acronym="ILO").first()
+    a = make_project(editor, organisations=[{"role": "1", "partner": ilo}])
+    add_tx(editor, a, TransactionType.COMMITMENT, "1000")
+    add_tx(editor, a, TransactionType.DISBURSEMENT, "400")
+    for i in range(5):
+        make_project(editor, code=f"X-{i}", title_vi=f"Zeta {i}", kind="oda_loan")
+    client = logged_in(editor)
+    with django_assert_max_num_queries(20):
+        r = client.get("/projects/")
+    assert r.status_code == 200 and "6 projects" in r.content.decode() or "6 dự án" in r.content.decode()
+    r = client.get("/projects/", {"donor": ilo.pk})
+    body = r.content.decode()
+    assert "Dự án thử" in body and "Zeta" not in body and "40,0%" in body
+    r = client.get("/projects/", {"kind": "oda_loan", "export": "csv"})
+    lines = r.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 6
+    r = client.get("/projects/", {"export": "xlsx"})
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_detail_tabs_show_disbursement_rate(logged_in, editor):
+    p = make_project(editor)
+    add_tx(editor, p, TransactionType.COMMITMENT, "1000")
+    add_tx(editor, p, TransactionType.DISBURSEMENT, "250")
+    client = logged_in(editor)
+    body = client.get(p.get_absolute_url()).content.decode()
+    assert 'data-testid="disbursement-rate">25,0%' in body
+    for tab in ("transactions", "results", "history"):
+        assert client.get(p.get_absolute_url(), {"tab": tab}).status_code == 200
+
+
+def test_create_edit_with_conflict_and_bad_shares(logged_in, editor):
+    client = logged_in(editor)
+    data = {
+        "title_vi": "Dự án mới",
+        "kind": "oda_grant",
+        "status": "pipeline",
+        "planned_start": "2025-01-01",
+        "sectors_text": "15110 60\n16020 30",
+    }
+    r = client.post("/projects/new/", data)
+    assert r.status_code == 200 and "sum to 90" in r.content.decode()
+    data["sectors_text"] = "15110 60\n16020 40"
+    r = client.post("/projects/new/", data)
+    assert r.status_code == 302
+    project = Project.objects.get(title_vi="Dự án mới")
+    assert project.sectors.count() == 2
+    edit = {**data, "version": 1, "title_vi": "Đổi tên"}
+    assert client.post(f"/projects/{project.pk}/edit/", edit).status_code == 302
+    r = client.post(f"/projects/{project.pk}/edit/", {**edit, "title_vi": "Lần nữa"})
+    assert r.status_code == 200 and 'data-testid="conflict"' in r.content.decode()
+    r = client.post(
+        f"/projects/{project.pk}/transactions/new/",
+        {"type_code": "2", "date": "2025-02-03", "value": "1500.50", "currency": "eur"},
+    )
+    assert r.status_code == 302
+    tx = project.transactions.get()
+    assert tx.currency == "EUR" and tx.value_date == datetime.date(2025, 2, 3) and tx.value_vnd
+
+
+def test_contributor_of_another_unit_cannot_open(logged_in, contributor, contributor_b):
+    p = make_project(contributor)
+    r = logged_in(contributor_b).get(p.get_absolute_url())
+    assert r.status_code in (403, 404)
+    assert logged_in(contributor_b).get(f"/projects/{p.pk}/edit/").status_code in (403, 404)
+
+
+def test_timeline_and_search_entry(editor):
+    from hoptac.aid.search_index import describe_project
+    from hoptac.aid.timeline import timeline_entries
+
+    ilo = Partner.objects.filter(acronym="ILO").first()
+    p = make_project(editor, organisations=[{"role": "1", "partner": ilo}])
+    entries = timeline_entries({ilo.pk}, editor)
+    assert [(e.kind, e.url, e.date) for e in entries] == [("project", p.get_absolute_url(), datetime.date(2024, 1, 1))]
+    indexed = describe_project(p)
+    assert indexed.partner_ids == [ilo.pk] and indexed.year == 2024 and "Test project" in indexed.text
