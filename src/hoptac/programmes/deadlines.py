@@ -4,11 +4,14 @@ Nothing here reads the clock or writes: every function takes `today`. A task's s
 (overdue, due soon, on track...) comes from its deadline, its status and the date of its last
 report by the lead unit that was not returned; it is never stored.
 
-Recurring deadlines (yearly, quarterly, regular) fall due again and again: an occurrence D is
-met by a report dated after the occurrence before D. A task is overdue when the latest
-occurrence before today was not met; it is due soon when the next one is within
-`due_soon_days()` and not met yet. Occurrences count only from the programme's start (its
-period start, else its document date) to its period end."""
+Recurring deadlines (yearly, quarterly, regular) fall due again and again. Each report meets one
+occurrence: a report between two occurrences meets the earlier one (filed late) if that one was
+missed and the report came in the first half of the interval, else the later one (on time), so a
+late report does not also meet the next occurrence.
+A task is overdue when the latest occurrence before today was not met (days late count from the
+first of the missed occurrences in a row); it is due soon when the next one is within
+`due_soon_days()` and not met yet. Occurrences count only from the programme's start (its period
+start, else its document date) to a year after its period end."""
 
 import calendar
 import datetime
@@ -151,17 +154,6 @@ def occurrences(task, first: datetime.date, last: datetime.date) -> list[datetim
     return sorted(d for d in days if first <= d <= last)
 
 
-def _around(task, today: datetime.date) -> tuple[datetime.date | None, datetime.date | None, datetime.date | None]:
-    """(occurrence before `prev`, latest occurrence before today, first occurrence on or after today)."""
-    span = datetime.timedelta(days=800)
-    days = occurrences(task, today - span, today + span)
-    before = [d for d in days if d < today]
-    after = [d for d in days if d >= today]
-    prev = before[-1] if before else None
-    prev_prev = before[-2] if len(before) > 1 else None
-    return prev_prev, prev, (after[0] if after else None)
-
-
 class State:
     ON_TRACK = "on_track"
     DUE_SOON = "due_soon"
@@ -202,19 +194,60 @@ class TaskState:
         return str(State.LABELS[self.code])
 
 
+def _lead_reports(task):
+    from hoptac.programmes.models import ProgressReport
+
+    return task.reports.filter(kind=ProgressReport.Kind.REPORT).exclude(status=ProgressReport.Status.RETURNED)
+
+
 def last_report_on(task) -> datetime.date | None:
     """The date of the lead unit's last report that was not returned (annotated by the selectors)."""
     if hasattr(task, "last_report_on"):
         return task.last_report_on
-    from hoptac.programmes.models import ProgressReport
-
-    report = (
-        task.reports.filter(kind=ProgressReport.Kind.REPORT)
-        .exclude(status=ProgressReport.Status.RETURNED)
-        .order_by("-reported_on")
-        .first()
-    )
+    report = _lead_reports(task).order_by("-reported_on").first()
     return report.reported_on if report else None
+
+
+def report_dates(task) -> list[datetime.date]:
+    """Dates of the lead unit's reports that were not returned, oldest first (attached by the selectors)."""
+    if hasattr(task, "report_dates"):
+        return task.report_dates
+    return sorted(_lead_reports(task).values_list("reported_on", flat=True))
+
+
+SPAN = datetime.timedelta(days=800)
+
+
+def _counted(task, today: datetime.date) -> tuple[list[datetime.date], list[datetime.date]]:
+    """(every occurrence near today, unbounded; those that count: within the programme's period)."""
+    every = occurrences(task, today - SPAN, today + SPAN)
+    start, end = programme_bounds(task.programme)
+    counted = [d for d in every if (not start or d >= start) and (not end or d <= end + datetime.timedelta(days=366))]
+    return every, counted
+
+
+def _met(task, today: datetime.date) -> tuple[list[datetime.date], list[datetime.date], dict[datetime.date, bool]]:
+    """Which occurrences were met. Each report meets one occurrence: a report between D1 and D2
+    meets D1 (late) when D1 was missed and the report came in the first half of the interval,
+    else D2 (on time) if it is still open, else D1."""
+    every, counted = _counted(task, today)
+    past = [d for d in counted if d < today]
+    future = [d for d in counted if d >= today][:1]
+    met: dict[datetime.date, bool] = dict.fromkeys(past + future, False)
+    for day in report_dates(task):
+        k = next((i for i, d in enumerate(every) if d >= day), None)
+        if k is None:
+            continue
+        on_time = every[k]
+        before = every[k - 1] if k > 0 else None
+        missed = before is not None and met.get(before) is False
+        if missed and (day - before) * 2 <= (on_time - before):
+            met[before] = True
+        elif met.get(on_time) is False:
+            met[on_time] = True
+        elif missed:
+            met[before] = True
+    return past, future, met
 
 
 def deadline_in_force(task, today: datetime.date) -> datetime.date | None:
@@ -223,11 +256,9 @@ def deadline_in_force(task, today: datetime.date) -> datetime.date | None:
         return task.deadline
     if task.deadline_kind == "none":
         return None
-    start, end = programme_bounds(task.programme)
-    _pp, _prev, nxt = _around(task, today)
-    if nxt and end and nxt > end + datetime.timedelta(days=366):
-        return None
-    return nxt
+    _every, counted = _counted(task, today)
+    future = [d for d in counted if d >= today]
+    return future[0] if future else None
 
 
 def task_state(task, today: datetime.date, *, soon: int | None = None) -> TaskState:
@@ -244,22 +275,21 @@ def task_state(task, today: datetime.date, *, soon: int | None = None) -> TaskSt
             return TaskState(State.OVERDUE, task.deadline, days_late=-left, days_left=left)
         return TaskState(State.DUE_SOON if left <= soon else State.ON_TRACK, task.deadline, days_left=left)
     if kind in ("yearly", "quarterly", "regular"):
-        start, end = programme_bounds(task.programme)
-        last = last_report_on(task)
-        prev_prev, prev, nxt = _around(task, today)
-        if prev and start and prev < start:
-            prev = None
-        if prev and end and prev > end + datetime.timedelta(days=366):
-            prev = None
-        if prev and not (last and (prev_prev is None or last > prev_prev)):
-            return TaskState(State.OVERDUE, prev, days_late=(today - prev).days, days_left=-(today - prev).days)
-        if nxt and end and nxt > end + datetime.timedelta(days=366):
-            nxt = None
-        if nxt is None:
+        past, future, met = _met(task, today)
+        if past and not met[past[-1]]:
+            # Late since the first of the missed occurrences in a row.
+            since = past[-1]
+            for day in reversed(past):
+                if met[day]:
+                    break
+                since = day
+            late = (today - since).days
+            return TaskState(State.OVERDUE, since, days_late=late, days_left=-late)
+        if not future:
             return TaskState(State.NO_DEADLINE)
+        nxt = future[0]
         left = (nxt - today).days
-        met = last is not None and (prev is None or last > prev)
-        if left <= soon and not met:
+        if left <= soon and not met[nxt]:
             return TaskState(State.DUE_SOON, nxt, days_left=left)
         return TaskState(State.ON_TRACK, nxt, days_left=left)
     return TaskState(State.NO_DEADLINE)

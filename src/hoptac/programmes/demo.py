@@ -335,11 +335,14 @@ def load_demo(today: datetime.date | None = None) -> Programme:
             task.coordinating_units.set(units)
         tasks[code] = task
         for n, (days, percent, milestone, narrative, difficulties, review) in enumerate(reports, start=1):
-            _report(task, task.lead_unit, n, ProgressReport.Kind.REPORT, today + datetime.timedelta(days=days),
-                    percent, milestone, narrative, difficulties, review, completes=bool(status) and percent == 100)  # fmt: skip
+            day = today + datetime.timedelta(days=days)
+            done = bool(status) and percent == 100
+            _report(task, task.lead_unit, n, "report", day, percent, milestone, narrative, difficulties, review, done)
     for n, (code, unit_code, days, narrative) in enumerate(CONTRIBUTIONS, start=1):
-        _report(tasks[code], _unit(unit_code), 100 + n, ProgressReport.Kind.CONTRIBUTION,
-                today + datetime.timedelta(days=days), None, "Contribution", narrative, "", "accepted")  # fmt: skip
+        day = today + datetime.timedelta(days=days)
+        _report(
+            tasks[code], _unit(unit_code), 100 + n, "contribution", day, None, "Contribution", narrative, "", "accepted"
+        )
     programme.fields.set({t.field for t in tasks.values() if t.field})
     _index(programme, tasks.values())
     return programme

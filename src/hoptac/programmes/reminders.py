@@ -17,7 +17,7 @@ from hoptac.notifications.due import DueItem
 from hoptac.org.models import User
 from hoptac.programmes.deadlines import programme_rounds, task_state
 from hoptac.programmes.models import Programme, ReportingCycle, Task
-from hoptac.programmes.selectors import round_status, with_last_report
+from hoptac.programmes.selectors import attach_report_dates, round_status, with_last_report
 
 REMIND_DAYS = 7
 LATE_ROUND_DAYS = 60  # stop reminding about a round this long after its due day
@@ -43,12 +43,14 @@ def _short(text: str, n: int = 120) -> str:
 
 
 def task_items(today: datetime.date) -> list[DueItem]:
-    tasks = list(
-        with_last_report(
-            Task.objects.filter(lead_unit__isnull=False)
-            .exclude(status__in=[*Task.CLOSED, Task.Status.SUSPENDED])
-            .select_related("programme", "reporting_cycle")
-        ).prefetch_related("programme__cycles")
+    tasks = attach_report_dates(
+        list(
+            with_last_report(
+                Task.objects.filter(lead_unit__isnull=False)
+                .exclude(status__in=[*Task.CLOSED, Task.Status.SUSPENDED])
+                .select_related("programme", "reporting_cycle")
+            ).prefetch_related("programme__cycles")
+        )
     )
     by_unit = _unit_users({t.lead_unit_id for t in tasks})
     items = []

@@ -45,6 +45,23 @@ def with_last_report(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(last_report_on=Max("reports__reported_on", filter=_lead_reports()))
 
 
+def attach_report_dates(tasks: list[Task]) -> list[Task]:
+    """Give each recurring task `report_dates` (its lead reports, not returned) in one query."""
+    recurring = {t.pk: t for t in tasks if t.deadline_kind in ("yearly", "quarterly", "regular")}
+    for task in recurring.values():
+        task.report_dates = []
+    if recurring:
+        rows = (
+            ProgressReport.objects.filter(task_id__in=list(recurring), kind=ProgressReport.Kind.REPORT)
+            .exclude(status=ProgressReport.Status.RETURNED)
+            .order_by("reported_on")
+            .values_list("task_id", "reported_on")
+        )
+        for task_id, day in rows:
+            recurring[task_id].report_dates.append(day)
+    return tasks
+
+
 def _cycles_prefetch() -> Prefetch:
     return Prefetch("programme__cycles", queryset=ReportingCycle.objects.order_by("pk"))
 
@@ -119,7 +136,7 @@ def task_list(
         )
     queryset = queryset.order_by(*TASK_SORTS.get(sort, ("programme_id", "position", "pk")))
     tasks = []
-    for task in queryset:
+    for task in attach_report_dates(list(queryset)):
         task.st = task_state(task, today)
         if state and task.st.code != state:
             continue
