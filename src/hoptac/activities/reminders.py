@@ -11,20 +11,40 @@ from django.utils.translation import gettext as _
 
 from hoptac.activities.models import Delegation, Event, FollowUpAction
 from hoptac.notifications.due import DueItem
-from hoptac.org.models import User
+from hoptac.org.models import Unit, User
 
 REPORT_WARNING_DAYS = 7
 RESPONSIBLE_ROLES = (User.Role.ADMIN, User.Role.APPROVER, User.Role.EDITOR, User.Role.CONTRIBUTOR)
 
 
 def _unit_users(unit_ids: set[int]) -> dict[int, list[int]]:
-    """Active users who can act, by unit: the unit's own people are responsible for its records."""
-    by_unit: dict[int, list[int]] = {}
-    rows = User.objects.filter(is_active=True, unit_id__in=unit_ids, role__in=RESPONSIBLE_ROLES).values_list(
-        "unit_id", "pk"
+    """Active users who can act, by unit: the unit's own people are responsible for its records.
+    A unit with none of its own (a ministry whose work its departments do) falls back to the
+    admins, approvers and editors of the units below it."""
+    users = list(
+        User.objects.filter(is_active=True, unit_id__isnull=False, role__in=RESPONSIBLE_ROLES).values_list(
+            "unit_id", "pk", "role"
+        )
     )
-    for unit_id, pk in rows:
-        by_unit.setdefault(unit_id, []).append(pk)
+    own: dict[int, list[int]] = {}
+    for unit_id, pk, _role in users:
+        own.setdefault(unit_id, []).append(pk)
+    missing = {u for u in unit_ids if u and u not in own}
+    by_unit = {u: own[u] for u in unit_ids if u in own}
+    if missing:
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Unit.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        for unit_id in missing:
+            below, stack = set(), list(children.get(unit_id, []))
+            while stack:
+                pk = stack.pop()
+                if pk not in below:
+                    below.add(pk)
+                    stack.extend(children.get(pk, []))
+            found = [pk for u, pk, role in users if u in below and role != User.Role.CONTRIBUTOR]
+            if found:
+                by_unit[unit_id] = found
     return by_unit
 
 

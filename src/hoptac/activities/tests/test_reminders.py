@@ -72,3 +72,12 @@ def test_remind_sends_each_item_once_a_day(held_event, editor, capsys):
     assert Notification.objects.filter(user=editor, key=f"event:{held_event.pk}:report-late").count() == 1
     call_command("remind", "--date", "2025-12-14")
     assert Notification.objects.filter(user=editor, key=f"event:{held_event.pk}:report-late").count() == 2
+
+
+def test_a_unit_without_people_falls_back_to_the_editors_below_it(make_event, approver, editor, contributor):
+    from hoptac.org.models import Unit
+
+    ministry = Unit.objects.get(code="BNV")  # editor, approver and contributor are in BNV-HTQT, below it
+    event = make_event(user=approver, organiser_unit=ministry, status="held", approval_date=D(2025, 11, 1))
+    users = {i.user_id for i in reminders.due_items(D(2025, 12, 13)) if i.key == f"event:{event.pk}:report-late"}
+    assert users == {editor.pk, approver.pk}
