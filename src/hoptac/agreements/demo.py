@@ -82,9 +82,9 @@ def _france() -> Partner | None:
 
 def _french_ministry(france: Partner | None) -> Partner:
     """The French ministry for public service from the registry (reference key
-    "fr-public-service"), or, if the registry lacks it, a partner created here."""
+    "org:fr-public-service"), or, if the registry lacks it, a partner created here."""
     found = (
-        Partner.objects.filter(reference_key="fr-public-service").first()
+        Partner.objects.filter(reference_key="org:fr-public-service").first()
         or Partner.objects.filter(name_en__startswith="Ministry for Public Servants").order_by("pk").first()
     )
     if found:
@@ -229,7 +229,7 @@ def _afd_transport_mou() -> None:
     if existing:
         _link_seed_text(existing)
         return
-    afd = Partner.objects.filter(reference_key="afd").first() or Partner.objects.filter(acronym="AFD").first()
+    afd = Partner.objects.filter(reference_key="org:afd").first() or Partner.objects.filter(acronym="AFD").first()
     if afd is None:
         return
     transport = _transport_ministry()

@@ -293,7 +293,7 @@ class Signatory(models.Model):
     class Meta:
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
-        ordering = ["agreement", "side", "order", "pk"]
+        ordering = ["agreement", "order", "pk"]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.title}" if self.title else self.name
