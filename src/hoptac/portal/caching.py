@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpResponseNotAllowed, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
@@ -29,7 +30,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
 
 
 def _etag(request) -> str:
-    key = f"{CODE_VERSION}|{data_stamp()}|{get_language()}|{request.build_absolute_uri()}"
+    # The date too: derived states (in force, expiring) change at midnight.
+    key = f"{CODE_VERSION}|{data_stamp()}|{timezone.localdate()}|{get_language()}|{request.build_absolute_uri()}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
