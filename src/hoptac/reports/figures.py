@@ -538,16 +538,373 @@ def _name_country(country, lang: str) -> str:
 # Agreements, aid and action-programme tasks
 
 
+EXPIRING_DAYS = 90
+
+
+def _agreement_args(filters: Filters) -> dict:
+    return {
+        "partner": filters.partner.pk if filters.partner else None,
+        "field": filters.field.pk if filters.field else None,
+        "unit": filters.unit.pk if filters.unit else None,
+    }
+
+
+def _agreement_params(filters: Filters, **extra) -> dict:
+    params = {
+        "partner": filters.partner.pk if filters.partner else "",
+        "field": filters.field.pk if filters.field else "",
+        "unit": filters.unit.pk if filters.unit else "",
+    }
+    params.update(extra)
+    return params
+
+
+def agreements_signed(user, filters: Filters) -> QuerySet | None:
+    selectors = _selectors("agreements")
+    if selectors is None or model("agreements", "Agreement") is None:
+        return None
+    return _in_period(selectors.agreement_list(user, **_agreement_args(filters)), "signed_on", filters)
+
+
 def agreements_section(user, filters: Filters, today: datetime.date) -> Section:
-    return not_available("agreements", _("International agreements"))
+    title = _("International agreements")
+    signed = agreements_signed(user, filters)
+    if signed is None:
+        return not_available("agreements", title)
+    from hoptac.agreements import selectors
+
+    Agreement = signed.model
+    as_of = filters.as_of(today)
+    lang = (get_language() or "vi")[:2]
+    section = Section("agreements", title)
+    year = filters.single_year()
+    section.figures.append(
+        Figure(
+            "signed",
+            _("Signed in the period"),
+            signed.count(),
+            link("/agreements/", **_agreement_params(filters, year=year or "")),
+        )
+    )
+    states = {}
+    for state, label in (("in_force", _("In force")), ("expiring", _("Expiring within 90 days"))):
+        queryset = selectors.agreement_list(
+            user, **_agreement_args(filters), state=state, today=as_of, expiring_days=EXPIRING_DAYS
+        )
+        states[state] = queryset
+        section.figures.append(
+            Figure(state, str(label), queryset.count(), link("/agreements/", **_agreement_params(filters, state=state)))
+        )
+    kinds = dict(Agreement.Kind.choices)
+    by_kind = _count_by(signed, "kind")
+    section.tables.append(
+        Table(
+            "signed_by_kind",
+            _("Agreements signed by kind"),
+            [_("Kind"), _("Agreements")],
+            [[str(kinds[k]), by_kind[k]] for k in kinds if by_kind.get(k)],
+        )
+    )
+
+    def rows(queryset) -> list[list]:
+        out = []
+        for a in queryset.prefetch_related("parties").order_by("signed_on", "pk"):
+            parties = ", ".join(p.acronym or _name(p, lang) for p in a.parties.all())
+            out.append([a.signed_on, a.number, a.display_name(lang), str(kinds.get(a.kind, a.kind)), parties,
+                        a.valid_until, a.get_status_display()])  # fmt: skip
+        return out
+
+    headers = [_("Signed on"), _("Number"), _("Title"), _("Kind"), _("Foreign parties"), _("Valid until"), _("Status")]
+    section.tables.append(Table("signed", _("Agreements signed in the period"), headers, rows(signed)))
+    section.tables.append(Table("expiring", _("Agreements expiring within 90 days"), headers, rows(states["expiring"])))
+    # Agreements signed per year by kind: the period's years, at least the last five.
+    last = filters.date_to.year
+    first = min(filters.date_from.year, last - 4)
+    years = list(range(first, last + 1))
+    per_year = (
+        selectors.agreement_list(user, **_agreement_args(filters))
+        .filter(signed_on__year__gte=first, signed_on__year__lte=last)
+        .order_by()
+        .values_list("signed_on__year", "kind")
+    )
+    counts: dict[tuple[int, str], int] = {}
+    for y, kind in per_year:
+        counts[(y, kind)] = counts.get((y, kind), 0) + 1
+    used = [k for k in kinds if any(counts.get((y, k)) for y in years)]
+    section.charts.append(
+        Chart(
+            "signed_per_year",
+            _("Agreements signed per year by kind"),
+            [str(y) for y in years],
+            [(str(kinds[k]), [counts.get((y, k), 0) for y in years]) for k in used],
+            "stacked",
+            _("Year"),
+        )
+    )
+    return section
+
+
+def _partner_country(partner) -> str | None:
+    if partner is None:
+        return None
+    if partner.country_id:
+        return partner.country_id
+    parent = partner.parent
+    return parent.country_id if parent is not None else None
+
+
+# Aid ------------------------------------------------------------------------------------------
+
+
+def projects_queryset(user, filters: Filters) -> QuerySet | None:
+    """Visible projects matching the unit, partner (donor) and field filters."""
+    selectors = _selectors("aid")
+    Project = model("aid", "Project")
+    if selectors is None or Project is None:
+        return None
+    from django.db.models import Q
+
+    queryset = visible(user, Project.objects.all())
+    if filters.unit:
+        queryset = queryset.filter(Q(owner_unit=filters.unit) | Q(implementing_units=filters.unit))
+    if filters.partner:
+        queryset = queryset.filter(organisations__partner_id__in=filters.partner_ids(), organisations__role="1")
+    if filters.field:
+        queryset = queryset.filter(fields__field=filters.field)
+    return Project.objects.filter(pk__in=queryset.values("pk"))
+
+
+def transactions_in_period(user, filters: Filters) -> QuerySet | None:
+    projects = projects_queryset(user, filters)
+    if projects is None:
+        return None
+    Transaction = model("aid", "Transaction")
+    return _in_period(Transaction.objects.filter(project__in=projects.values("pk")), "date", filters)
+
+
+def _donors(project_ids, lang: str) -> dict[int, tuple[str, str | None]]:
+    """Each project's first funding organisation: (name, country alpha-2)."""
+    ProjectOrganisation = model("aid", "ProjectOrganisation")
+    donors: dict[int, tuple[str, str | None]] = {}
+    for org in (
+        ProjectOrganisation.objects.filter(project_id__in=project_ids, role="1")
+        .select_related("partner__parent")
+        .order_by("project_id", "position", "pk")
+    ):
+        if org.project_id in donors:
+            continue
+        if org.partner is not None:
+            name = org.partner.acronym or _name(org.partner, lang)
+            donors[org.project_id] = (name, _partner_country(org.partner))
+        else:
+            donors[org.project_id] = (org.name or "—", None)
+    return donors
+
+
+def _money_rows(rows: dict[str, dict[str, Decimal]]) -> list[list]:
+    return [
+        [name, v["committed_vnd"], v["committed_usd"], v["disbursed_vnd"], v["disbursed_usd"]]
+        for name, v in sorted(rows.items(), key=lambda kv: (-kv[1]["committed_usd"] - kv[1]["disbursed_usd"], kv[0]))
+    ]
 
 
 def aid_section(user, filters: Filters, today: datetime.date) -> Section:
-    return not_available("aid", _("Aid committed and disbursed"))
+    title = _("Aid committed and disbursed")
+    transactions = transactions_in_period(user, filters)
+    if transactions is None:
+        return not_available("aid", title)
+    from hoptac.aid import selectors
+    from hoptac.aid.models import COMMITTED_TYPES, DISBURSED_TYPES, Kind, ProjectSector
+
+    lang = (get_language() or "vi")[:2]
+    section = Section("aid", title)
+    projects = projects_queryset(user, filters)
+    totals = selectors.figures(transactions)
+    year = filters.single_year()
+    params = {"year": year or "", "donor": filters.partner.pk if filters.partner else "",
+              "field": filters.field.pk if filters.field else ""}  # fmt: skip
+    section.figures.append(
+        Figure(
+            "projects",
+            _("Projects under way in the period"),
+            _running(projects, filters).count(),
+            link("/projects/", **params),
+        )
+    )
+    for key, label, value, currency in (
+        ("committed_vnd", _("Committed"), totals.committed_vnd, "VND"),
+        ("committed_usd", _("Committed"), totals.committed_usd, "USD"),
+        ("disbursed_vnd", _("Disbursed"), totals.disbursed_vnd, "VND"),
+        ("disbursed_usd", _("Disbursed"), totals.disbursed_usd, "USD"),
+    ):
+        section.figures.append(Figure(key, str(label), value, link("/projects/", **params), currency))
+    money_headers = [_("Committed (VND)"), _("Committed (USD)"), _("Disbursed (VND)"), _("Disbursed (USD)")]
+
+    # One pass over the period's transactions, then split by donor, kind, sector and province.
+    rows = list(
+        transactions.filter(type_code__in=(*COMMITTED_TYPES, *DISBURSED_TYPES))
+        .order_by()
+        .values_list("project_id", "type_code", "date", "value_vnd", "value_usd")
+    )
+    project_ids = {r[0] for r in rows}
+    donors = _donors(project_ids, lang)
+    kinds_of = dict(model("aid", "Project").objects.filter(pk__in=project_ids).values_list("pk", "kind"))
+    zero = Decimal("0")
+
+    def add(table: dict, name: str, type_code: str, vnd, usd, share: Decimal = Decimal(1)):
+        entry = table.setdefault(
+            name, {"committed_vnd": zero, "committed_usd": zero, "disbursed_vnd": zero, "disbursed_usd": zero}
+        )
+        prefix = "committed" if type_code in COMMITTED_TYPES else "disbursed"
+        entry[f"{prefix}_vnd"] += (vnd or zero) * share
+        entry[f"{prefix}_usd"] += (usd or zero) * share
+
+    by_donor: dict = {}
+    by_kind: dict = {}
+    by_donor_year: dict[tuple[str, int], dict] = {}
+    for project_id, type_code, day, vnd, usd in rows:
+        donor = donors.get(project_id, ("—", None))[0]
+        add(by_donor, donor, type_code, vnd, usd)
+        add(by_kind, str(Kind(kinds_of[project_id]).label), type_code, vnd, usd)
+        add(by_donor_year, (donor, day.year), type_code, vnd, usd)
+    section.tables.append(Table("by_donor", _("Aid by donor"), [_("Donor")] + money_headers, _money_rows(by_donor)))
+    section.tables.append(Table("by_kind", _("Aid by kind"), [_("Kind")] + money_headers, _money_rows(by_kind)))
+
+    by_sector: dict = {}
+    sectors: dict[int, list[tuple[str, Decimal | None]]] = {}
+    for project_id, code, name, pct in ProjectSector.objects.filter(
+        project_id__in=project_ids, vocabulary="1"
+    ).values_list("project_id", "code", "name", "percentage"):
+        sectors.setdefault(project_id, []).append((f"{code} {name}".strip(), pct))
+    for project_id, type_code, _day, vnd, usd in rows:
+        for name, share in _shares(sectors.get(project_id) or [("—", None)]):
+            add(by_sector, name, type_code, vnd, usd, share)
+    section.tables.append(
+        Table("by_sector", _("Aid by sector (DAC)"), [_("Sector")] + money_headers, _money_rows(_round(by_sector)))
+    )
+    by_province = province_aid(user, filters, rows=rows)
+    section.tables.append(
+        Table(
+            "by_province",
+            _("Aid disbursed by province"),
+            [_("Province"), _("Disbursed (VND)"), _("Disbursed (USD)")],
+            [[v["name"], v["vnd"], v["usd"]] for v in sorted(by_province.values(), key=lambda v: -v["vnd"])],
+        )
+    )
+    # Chart: aid by donor and year, committed against disbursed (USD).
+    donors_sorted = [name for name, _v in sorted(by_donor.items(), key=lambda kv: -kv[1]["committed_usd"])][:15]
+    years = sorted({y for (_d, y) in by_donor_year})
+    datasets = []
+    for y in years:
+        for prefix, label in (("committed", _("committed")), ("disbursed", _("disbursed"))):
+            values = [by_donor_year.get((d, y), {}).get(f"{prefix}_usd", zero) for d in donors_sorted]
+            datasets.append((f"{y} {label} (USD)", [_q(v) for v in values]))
+    section.charts.append(
+        Chart("by_donor_year", _("Aid by donor and year, committed and disbursed (USD)"), donors_sorted, datasets,
+              "bar", _("Donor"))
+    )  # fmt: skip
+    return section
+
+
+def _running(projects: QuerySet, filters: Filters) -> QuerySet:
+    """Projects running at some time in the period (as the projects list's year filter: a
+    missing start or end does not exclude)."""
+    from django.db.models import Q
+
+    first, last = filters.date_from, filters.date_to
+    started = Q(actual_start__lte=last) | Q(actual_start__isnull=True, planned_start__lte=last)
+    started |= Q(actual_start__isnull=True, planned_start__isnull=True)
+    not_ended = Q(actual_end__gte=first) | Q(actual_end__isnull=True, planned_end__gte=first)
+    not_ended |= Q(actual_end__isnull=True, planned_end__isnull=True)
+    return projects.filter(started & not_ended)
+
+
+def _shares(items: list[tuple[str, Decimal | None]]) -> list[tuple[str, Decimal]]:
+    """Split by stated percentages; equal parts when none is stated."""
+    stated = [(name, pct) for name, pct in items if pct]
+    if stated:
+        total = sum(pct for _n, pct in stated)
+        return [(name, Decimal(pct) / total) for name, pct in stated]
+    return [(name, Decimal(1) / len(items)) for name, _p in items]
+
+
+def _q(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _round(table: dict) -> dict:
+    return {k: {f: _q(v) for f, v in fields_.items()} for k, fields_ in table.items()}
+
+
+# Action-programme tasks -------------------------------------------------------------------------
+
+
+def tasks_list(user, filters: Filters, today: datetime.date, **extra) -> list | None:
+    selectors = _selectors("programmes")
+    if selectors is None or model("programmes", "Task") is None:
+        return None
+    return selectors.task_list(
+        user,
+        today=filters.as_of(today),
+        unit=filters.unit.pk if filters.unit else None,
+        field=filters.field.pk if filters.field else None,
+        **extra,
+    )
 
 
 def tasks_section(user, filters: Filters, today: datetime.date) -> Section:
-    return not_available("tasks", _("Action-programme tasks"))
+    title = _("Action-programme tasks")
+    tasks = tasks_list(user, filters, today)
+    if tasks is None:
+        return not_available("tasks", title)
+    from hoptac.programmes.deadlines import State
+    from hoptac.programmes.selectors import STATE_ORDER, status_matrix
+
+    lang = (get_language() or "vi")[:2]
+    section = Section("tasks", title)
+    params = {"unit": filters.unit.pk if filters.unit else "", "field": filters.field.pk if filters.field else ""}
+    section.figures.append(Figure("tasks", _("Tasks"), len(tasks), link("/programmes/tasks/", **params)))
+    counts: dict[str, int] = {}
+    for task in tasks:
+        counts[task.st.code] = counts.get(task.st.code, 0) + 1
+    for code in STATE_ORDER:
+        section.figures.append(
+            Figure(
+                code, str(State.LABELS.get(code, code)), counts.get(code, 0),
+                link("/programmes/tasks/", state=code, **params),
+            )
+        )  # fmt: skip
+    matrix = status_matrix(tasks)
+    labels = [str(State.LABELS.get(code, code)) for code in STATE_ORDER]
+    section.tables.append(
+        Table(
+            "by_unit",
+            _("Task status by lead unit"),
+            [_("Lead unit")] + labels + [_("Total")],
+            [[_name(unit, lang) or "—"] + row + [total] for unit, row, total in matrix],
+        )
+    )
+    overdue = sorted((t for t in tasks if t.st.code == State.OVERDUE), key=lambda t: (-t.st.days_late, t.pk))
+    section.tables.append(
+        Table(
+            "overdue",
+            _("Overdue tasks"),
+            [_("Code"), _("Task"), _("Lead unit"), _("Deadline"), _("Days late"), _("Expected product")],
+            [[t.code, t.title, _name(t.lead_unit, lang), t.st.due, t.st.days_late, t.expected_product]
+             for t in overdue],
+        )
+    )  # fmt: skip
+    section.charts.append(
+        Chart(
+            "status_by_unit",
+            _("Task status by unit"),
+            [_name(unit, lang) or "—" for unit, _row, _t in matrix],
+            [(labels[i], [row[i] for _u, row, _t in matrix]) for i in range(len(STATE_ORDER))],
+            "stacked",
+            _("Lead unit"),
+        )
+    )
+    return section
 
 
 # --------------------------------------------------------------------------------------------
@@ -574,16 +931,73 @@ def country_volume(user, filters: Filters, measure: str) -> dict[str, int]:
 
 
 def _agreement_countries(user, filters: Filters) -> list[tuple[int, str]]:
-    return []
+    signed = agreements_signed(user, filters)
+    if signed is None:
+        return []
+    out = []
+    for pk, own, parent in signed.order_by().values_list("pk", "parties__country_id", "parties__parent__country_id"):
+        code = own or parent
+        if code:
+            out.append((pk, code))
+    return out
 
 
 def _project_countries(user, filters: Filters) -> list[tuple[int, str]]:
-    return []
+    transactions = transactions_in_period(user, filters)
+    if transactions is None:
+        return []
+    ids = set(transactions.values_list("project_id", flat=True))
+    ProjectOrganisation = model("aid", "ProjectOrganisation")
+    out = []
+    for pk, own, parent in ProjectOrganisation.objects.filter(project_id__in=ids, role="1").values_list(
+        "project_id", "partner__country_id", "partner__parent__country_id"
+    ):
+        code = own or parent
+        if code:
+            out.append((pk, code))
+    return out
 
 
-def province_aid(user, filters: Filters) -> dict[str, dict]:
-    """GSO code of each of the 34 provincial units → aid received {"vnd", "usd"} in the period."""
-    return {}
+def province_aid(user, filters: Filters, rows: list | None = None) -> dict[str, dict]:
+    """GSO code of each of the 34 provincial units → aid disbursed there in the period
+    {"name", "vnd", "usd"}, split by the projects' location percentages (equal parts when none is
+    stated); a former province counts for the unit it merged into."""
+    if rows is None:
+        transactions = transactions_in_period(user, filters)
+        if transactions is None:
+            return {}
+        from hoptac.aid.models import COMMITTED_TYPES, DISBURSED_TYPES
+
+        rows = list(
+            transactions.filter(type_code__in=(*COMMITTED_TYPES, *DISBURSED_TYPES))
+            .order_by()
+            .values_list("project_id", "type_code", "date", "value_vnd", "value_usd")
+        )
+    from hoptac.aid.models import DISBURSED_TYPES, ProjectLocation
+
+    project_ids = {r[0] for r in rows}
+    locations: dict[int, list[tuple[int, Decimal | None]]] = {}
+    for project_id, province_id, pct in ProjectLocation.objects.filter(
+        project_id__in=project_ids, province__isnull=False
+    ).values_list("project_id", "province_id", "percentage"):
+        locations.setdefault(project_id, []).append((province_id, pct))
+    units = {u.pk: u for u in Unit.objects.filter(kind=Unit.Kind.PROVINCE).select_related("successor")}
+    lang = (get_language() or "vi")[:2]
+    zero = Decimal("0")
+    out: dict[str, dict] = {}
+    for project_id, type_code, _day, vnd, usd in rows:
+        if type_code not in DISBURSED_TYPES or project_id not in locations:
+            continue
+        for province_id, share in _shares(locations[project_id]):
+            unit = units.get(province_id)
+            while unit is not None and unit.successor_id and not unit.is_active:
+                unit = units.get(unit.successor_id)
+            if unit is None or not unit.code:
+                continue
+            entry = out.setdefault(unit.code, {"name": unit.display_name(lang), "vnd": zero, "usd": zero})
+            entry["vnd"] += (vnd or zero) * share
+            entry["usd"] += (usd or zero) * share
+    return {code: {**v, "vnd": _q(v["vnd"]), "usd": _q(v["usd"])} for code, v in sorted(out.items())}
 
 
 MAP_MEASURES = ("agreements", "projects", "delegations")

@@ -40,7 +40,7 @@
         datasets: [{
           label: label,
           outline: features,
-          data: features.map(function (f) { return { feature: f, value: values(f) }; }),
+          data: features.map(function (f) { return { feature: f, value: values(f) || NaN }; }),
         }],
       },
       options: {
@@ -72,7 +72,7 @@
       select.addEventListener("change", function () {
         measure = select.value;
         chart.data.datasets[0].data = features.map(function (f) {
-          return { feature: f, value: (data[measure] || {})[f.properties.iso_a2] || 0 };
+          return { feature: f, value: (data[measure] || {})[f.properties.iso_a2] || NaN };
         });
         chart.data.datasets[0].label = select.options[select.selectedIndex].text;
         chart.update();
