@@ -57,6 +57,7 @@ class TaskFilterForm(forms.Form):
 
 class ProgrammeForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    source_url = forms.URLField(label=_("source"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = Programme

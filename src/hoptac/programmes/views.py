@@ -109,8 +109,8 @@ def programme_detail(request, pk: int):
     today = _today(request)
     tab = request.GET.get("tab", "tasks")
     form = TaskFilterForm(request.GET or None, with_programme=False)
-    filters = form.filters()
-    tasks = selectors.task_list(request.user, today=today, programme=programme.pk, **filters)
+    filters = {**form.filters(), "programme": programme.pk}
+    tasks = selectors.task_list(request.user, today=today, **filters)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _export(export, f"tasks-{programme.document_number or programme.pk}".replace("/", "-"), tasks)

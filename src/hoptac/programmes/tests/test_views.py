@@ -1,0 +1,155 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from hoptac.programmes.demo import TASKS, load_demo
+from hoptac.programmes.models import ProgressReport, Task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo(timezone.localdate())
+
+
+def text(response):
+    assert response.status_code == 200, response.content[:500]
+    return response.content.decode()
+
+
+def test_programmes_list_shows_153(logged_in, viewer, demo):
+    page = text(logged_in(viewer).get("/programmes/"))
+    assert "153/NQ-CP" in page and "59-NQ/TW" in page
+    assert 'data-testid="overdue-count"' in page
+
+
+def test_nav_item_is_ready(logged_in, viewer):
+    from hoptac.web.navigation import AREAS
+
+    area = next(a for a in AREAS if a.key == "programmes")
+    assert area.ready
+
+
+def test_programme_page_groups_tasks_by_field(logged_in, viewer, demo, django_assert_max_num_queries):
+    client = logged_in(viewer)
+    with django_assert_max_num_queries(30):
+        page = text(client.get(f"/programmes/{demo.pk}/"))
+    assert page.count('data-testid="field-group"') == len({t[1] for t in TASKS})
+    assert page.count('data-testid="task-row"') == len(TASKS)
+    assert "Văn hóa" in page and "Y tế" in page
+    assert 'class="statebar"' in page
+    for state in ("overdue", "due_soon", "on_track", "completed", "completed_late"):
+        assert f'data-state="{state}"' in page
+    filtered = text(client.get(f"/programmes/{demo.pk}/", {"state": "overdue"}))
+    assert 'data-state="on_track"' not in filtered
+    for tab in ("rounds", "matrix", "about", "history"):
+        text(client.get(f"/programmes/{demo.pk}/", {"tab": tab}))
+
+
+def test_overdue_list_sorted_by_days_late(logged_in, viewer, demo):
+    page = text(logged_in(viewer).get("/programmes/overdue/"))
+    import re
+
+    days = [int(n) for n in re.findall(r'data-testid="days-late">(\d+)<', page)]
+    assert days and days == sorted(days, reverse=True)
+    assert 120 in days and 3 in days
+
+
+def test_my_tasks_lists_the_units_tasks(logged_in, demo):
+    from hoptac.org.models import Unit, User
+
+    user = User.objects.create_user(
+        "bvh", password="x-Long-passw0rd", role="contributor", unit=Unit.objects.get(code="BVHTTDL")
+    )
+    page = text(logged_in(user).get("/programmes/my/"))
+    lead = page.split('data-testid="my-lead-tasks"')[1].split("</table>")[0]
+    assert lead.count('data-testid="task-row"') == 5  # 4 culture tasks and the tourism task
+    coordinating = page.split('data-testid="my-coordinating-tasks"')[1].split("</table>")[0]
+    assert coordinating.count('data-testid="task-row"') == 2  # foreign information tasks
+
+
+def test_matrix_and_task_list(logged_in, viewer, demo):
+    client = logged_in(viewer)
+    page = text(client.get("/programmes/matrix/"))
+    assert page.count('data-testid="matrix-row"') == 8  # 7 ministries and the unassigned task
+    page = text(client.get("/programmes/tasks/", {"field": Task.objects.get(code="2.1").field_id}))
+    assert page.count('data-testid="task-row"') == 4
+
+
+def test_xlsx_export_in_the_shape_of_a_progress_report(logged_in, viewer, demo, tmp_path):
+    response = logged_in(viewer).get(f"/programmes/{demo.pk}/", {"export": "xlsx"})
+    assert response.status_code == 200
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(response.content)
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert len(rows) == len(TASKS) + 1
+    assert len(rows[0]) == 11
+    by_code = {r[0]: r for r in rows[1:]}
+    assert "Bộ Y tế" in by_code["8.1"][3]
+    assert "Waiting for the new ODA decree" in by_code["4.3"][10]
+
+
+def test_task_page_and_report_form(logged_in, contributor, make_task, approver):
+    task = make_task(code="1", deadline_kind="date", deadline=datetime.date(2030, 1, 1))
+    client = logged_in(contributor)
+    page = text(client.get(task.get_absolute_url()))
+    assert 'data-testid="file-report"' in page and 'data-testid="file-contribution"' not in page
+    text(client.get(f"/programmes/tasks/{task.pk}/report/?kind=report"))
+    response = client.post(
+        f"/programmes/tasks/{task.pk}/report/",
+        {"kind": "report", "reported_on": "2026-01-05", "narrative": "Đã làm", "percent": "30"},
+    )
+    assert response.status_code == 302
+    report = ProgressReport.objects.get(task=task)
+    assert client.post(f"/programmes/reports/{report.pk}/accept/").status_code == 403
+    approver_client = logged_in(approver)
+    approver_client.post(f"/programmes/reports/{report.pk}/return/", {"comment": "Thiếu số liệu"})
+    report.refresh_from_db()
+    assert report.status == "returned"
+
+
+def test_contributor_cannot_open_other_units_task(logged_in, contributor, make_task, other_ministry):
+    task = make_task(lead_unit=other_ministry)
+    assert logged_in(contributor).get(task.get_absolute_url()).status_code == 403
+
+
+def test_create_programme_and_task_pages(logged_in, editor, unit_a):
+    client = logged_in(editor)
+    response = client.post("/programmes/new/", {"title": "Kế hoạch mới", "document_number": "5/KH"})
+    assert response.status_code == 302
+    from hoptac.programmes.models import Programme
+
+    programme = Programme.objects.get(document_number="5/KH")
+    response = client.post(
+        f"/programmes/{programme.pk}/tasks/new/",
+        {"title": "Nhiệm vụ", "lead_unit": unit_a.pk, "deadline_kind": "date", "status": "not_started", "position": 0},
+    )
+    assert response.status_code == 200 and "needs the date" in response.content.decode()
+    response = client.post(
+        f"/programmes/{programme.pk}/tasks/new/",
+        {
+            "title": "Nhiệm vụ",
+            "lead_unit": unit_a.pk,
+            "deadline_kind": "date",
+            "deadline": "2026-12-31",
+            "status": "not_started",
+            "position": 0,
+        },
+    )
+    assert response.status_code == 302
+    task = Task.objects.get(programme=programme)
+    response = client.post(
+        f"/programmes/tasks/{task.pk}/edit/",
+        {
+            "title": "Đổi",
+            "lead_unit": unit_a.pk,
+            "deadline_kind": "none",
+            "status": "not_started",
+            "position": 1,
+            "version": 99,
+        },
+    )
+    assert response.status_code == 200 and 'data-testid="conflict"' in response.content.decode()
