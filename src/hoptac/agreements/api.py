@@ -226,6 +226,7 @@ class TransitionIn(Schema):
     decision_number: str = Field("", max_length=100)
     note: str = ""
     superseded_by: int | None = None
+    valid_until: datetime.date | None = Field(None, description="New end date with this step (an extension)")
     version: int | None = None
 
 
@@ -497,6 +498,7 @@ def transition_agreement(request, agreement_id: int, payload: TransitionIn):
             decision_number=data["decision_number"],
             note=data["note"],
             superseded_by=successor,
+            valid_until=data["valid_until"],
             version=data["version"],
         )
     except services.TransitionError as exc:

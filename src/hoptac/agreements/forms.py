@@ -146,7 +146,7 @@ class AgreementForm(forms.ModelForm):
 class SignatoryForm(forms.Form):
     side = forms.ChoiceField(label=_("Side"), choices=Signatory.Side.choices)
     name = forms.CharField(label=_("Name"), max_length=255, required=False)
-    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    title = forms.CharField(label=_("Position"), max_length=255, required=False)
 
 
 SignatoryFormSet = forms.formset_factory(SignatoryForm, extra=2)
@@ -174,6 +174,7 @@ class TransitionForm(forms.Form):
     superseded_by = forms.ModelChoiceField(
         label=_("Replaced by (when superseded)"), required=False, queryset=Agreement.objects.none()
     )
+    valid_until = forms.DateField(label=_("New end date (when extended)"), required=False, widget=_date_widget())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, agreement: Agreement, **kwargs):

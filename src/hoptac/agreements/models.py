@@ -275,7 +275,7 @@ class Signatory(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
     side = models.CharField(_("side"), max_length=16, choices=Side.choices)
     name = models.CharField(_("name"), max_length=255)
-    title = models.CharField(_("title"), max_length=255, blank=True)
+    title = models.CharField(_("position"), max_length=255, blank=True)
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("on behalf of (unit)"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -191,9 +191,11 @@ def agreement_transition(
     decision_number: str = "",
     note: str = "",
     superseded_by: Agreement | None = None,
+    valid_until: datetime.date | None = None,
     version: int | None = None,
 ) -> Agreement:
-    """Move the agreement to `to_status` if the lifecycle allows it, and record the step."""
+    """Move the agreement to `to_status` if the lifecycle allows it, and record the step.
+    `valid_until` sets a new end date with the step (an extension brought back in force)."""
     check(can_change(user, agreement))
     if to_status not in S.values:
         raise ValidationError({"status": [_("Unknown status “%(status)s”.") % {"status": to_status}]})
@@ -211,6 +213,8 @@ def agreement_transition(
         if superseded_by.pk == agreement.pk:
             raise ValidationError({"superseded_by": [_("An agreement cannot supersede itself.")]})
         changes["superseded_by"] = superseded_by
+    if valid_until is not None:
+        changes["valid_until"] = valid_until
     merged = {f: changes.get(f, getattr(agreement, f)) for f in ("signed_on", "in_force_from", "superseded_by")}
     _check_status_needs({"status": to_status, **merged})
     with transaction.atomic():

@@ -243,6 +243,7 @@ def agreement_transition(request, pk: int):
                 decision_number=data["decision_number"],
                 note=data["note"],
                 superseded_by=data.get("superseded_by"),
+                valid_until=data.get("valid_until"),
                 version=data.get("version"),
             )
         except ConflictError as exc:
@@ -263,6 +264,7 @@ def agreement_transition(request, pk: int):
             "agreement": agreement,
             "conflict": conflict,
             "approval_steps": lifecycle.APPROVAL_STEPS,
+            "allowed_labels": [dict(Agreement.Status.choices)[s] for s in form.allowed],
             "can_approve": can_approve(request.user, agreement),
             "effects": [(dict(Agreement.Status.choices)[s], steps[s]) for s in form.allowed if s in steps],
         },

@@ -213,3 +213,16 @@ def test_only_approvers_publish(api, editor, approver):
 
 def test_anonymous_gets_401(api):
     assert api().get("/api/v1/agreements").status_code == 401
+
+
+def test_extension_brings_an_expired_agreement_back_in_force(api, editor):
+    a = agreement(editor, status="expired")
+    client = api(editor)
+    response = client.post(
+        f"/api/v1/agreements/{a.pk}/transitions",
+        {"status": "in_force", "valid_until": "2030-01-09", "decision_number": "99/QĐ-TTg", "version": 1},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["valid_until"] == "2030-01-09" and response.json()["version"] == 2
+    response = client.post(f"/api/v1/agreements/{a.pk}/transitions", {"status": "expired", "valid_until": "2024-01-01"})
+    assert response.status_code == 422 and "valid_until" in response.json()["errors"]
