@@ -31,27 +31,27 @@ Funding = Literal[tuple(Delegation.Funding.values)]  # type: ignore[valid-type]
 # ---- schemas ------------------------------------------------------------------------------
 
 
-class ParticipantIO(Schema):
+class EventParticipantIO(Schema):
     partner: int
     people: int | None = Field(None, ge=0)
     note: str = Field("", max_length=255)
 
 
-class FollowUpIO(Schema):
+class EventFollowUpIO(Schema):
     description: str = Field(..., min_length=1, max_length=500)
     owner_unit: int | None = None
     due_date: datetime.date | None = None
     done: bool = False
 
 
-class MemberIO(Schema):
+class DelegationMemberIO(Schema):
     name: str = Field(..., min_length=1, max_length=255)
     title: str = Field("", max_length=255)
     unit: int | None = None
     organisation: str = Field("", max_length=255)
 
 
-class LegIO(Schema):
+class DelegationLegIO(Schema):
     country: str = Field(..., min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
     city: str = Field("", max_length=128)
     start_date: datetime.date
@@ -85,7 +85,7 @@ class EventOut(Schema):
     online: bool
     organiser_unit: int
     co_organisers: list[int]
-    participants: list[ParticipantIO]
+    participants: list[EventParticipantIO]
     fields: list[int]
     documents: list[int]
     agenda: str
@@ -165,7 +165,7 @@ class EventIn(Schema):
     online: bool = False
     organiser_unit: int | None = Field(None, description="Defaults to the user's unit")
     co_organisers: list[int] = []
-    participants: list[ParticipantIO] = []
+    participants: list[EventParticipantIO] = []
     fields: list[int] = []
     documents: list[int] = []
     agenda: str = ""
@@ -174,7 +174,7 @@ class EventIn(Schema):
     approval_date: datetime.date | None = None
     status: EventStatus = Event.Status.PLANNED
     outcome_summary: str = ""
-    follow_ups: list[FollowUpIO] = []
+    follow_ups: list[EventFollowUpIO] = []
     report_due_on: datetime.date | None = None
     report_filed_on: datetime.date | None = None
     report_summary: str = ""
@@ -195,7 +195,7 @@ class EventPatch(Schema):
     online: bool | None = None
     organiser_unit: int | None = None
     co_organisers: list[int] | None = None
-    participants: list[ParticipantIO] | None = None
+    participants: list[EventParticipantIO] | None = None
     fields: list[int] | None = None
     documents: list[int] | None = None
     agenda: str | None = None
@@ -204,7 +204,7 @@ class EventPatch(Schema):
     approval_date: datetime.date | None = None
     status: EventStatus | None = None
     outcome_summary: str | None = None
-    follow_ups: list[FollowUpIO] | None = None
+    follow_ups: list[EventFollowUpIO] | None = None
     report_due_on: datetime.date | None = None
     report_filed_on: datetime.date | None = None
     report_summary: str | None = None
@@ -228,7 +228,7 @@ class EventFilters(FilterSchema):
     sort: Literal[tuple(selectors.EVENT_SORTS)] | None = None  # type: ignore[valid-type]
 
 
-class TransitionIn(Schema):
+class ActivityTransitionIn(Schema):
     version: int
     status: str
     on: datetime.date | None = Field(None, description="Approval date, or the date the report was filed")
@@ -248,8 +248,8 @@ class DelegationOut(Schema):
     leader_title: str
     start_date: datetime.date
     end_date: datetime.date
-    members: list[MemberIO]
-    legs: list[LegIO]
+    members: list[DelegationMemberIO]
+    legs: list[DelegationLegIO]
     purpose: str
     partners_met: list[int]
     funding_source: str
@@ -324,8 +324,8 @@ class DelegationIn(Schema):
     leader_title: str = Field("", max_length=255)
     start_date: datetime.date
     end_date: datetime.date
-    members: list[MemberIO] = []
-    legs: list[LegIO] = []
+    members: list[DelegationMemberIO] = []
+    legs: list[DelegationLegIO] = []
     purpose: str = ""
     partners_met: list[int] = []
     funding_source: Funding = Delegation.Funding.STATE_BUDGET
@@ -355,8 +355,8 @@ class DelegationPatch(Schema):
     leader_title: str | None = Field(None, max_length=255)
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
-    members: list[MemberIO] | None = None
-    legs: list[LegIO] | None = None
+    members: list[DelegationMemberIO] | None = None
+    legs: list[DelegationLegIO] | None = None
     purpose: str | None = None
     partners_met: list[int] | None = None
     funding_source: Funding | None = None
@@ -585,7 +585,7 @@ def update_event(request, event_id: int, payload: EventPatch):
 
 
 @router.post("/events/{int:event_id}/transition", response=EventOut)
-def transition_event(request, event_id: int, payload: TransitionIn):
+def transition_event(request, event_id: int, payload: ActivityTransitionIn):
     """One lifecycle step: `status` one of `allowed_next`; `on` the approval or report date."""
     event = _event(request, event_id)
     _known_status(event, payload.status)
@@ -654,7 +654,7 @@ def update_delegation(request, delegation_id: int, payload: DelegationPatch):
 
 
 @router.post("/delegations/{int:delegation_id}/transition", response=DelegationOut)
-def transition_delegation(request, delegation_id: int, payload: TransitionIn):
+def transition_delegation(request, delegation_id: int, payload: ActivityTransitionIn):
     delegation = _delegation(request, delegation_id)
     _known_status(delegation, payload.status)
     return services.delegation_transition(delegation, user=request.user, **payload.dict())
