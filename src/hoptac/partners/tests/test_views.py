@@ -195,15 +195,18 @@ def test_new_partner_form_is_prefilled_from_the_address(logged_in, editor):
     assert 'value="ATC"' in response.content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_saved_partner_is_found_by_the_search_across_everything(logged_in, editor):
+def test_a_saved_partner_is_found_by_the_search_across_everything(
+    logged_in, editor, django_capture_on_commit_callbacks
+):
     from hoptac.search.engine import search
 
-    logged_in(editor).post("/partners/new/", {**FORM, "name_en": "Quỹ Zebraxyl", "acronym": "ZBX"})
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(editor).post("/partners/new/", {**FORM, "name_en": "Quỹ Zebraxyl", "acronym": "ZBX"})
     partner = Partner.objects.get(acronym="ZBX")
     hits, total, _facets = search(editor, "zebraxyl", types=["partner"])
     assert total == 1 and hits[0].url == partner.get_absolute_url()
-    services.partner_delete(partner, user=editor, version=partner.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.partner_delete(partner, user=editor, version=partner.version)
     assert search(editor, "zebraxyl", types=["partner"])[1] == 0
 
 
