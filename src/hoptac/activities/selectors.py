@@ -67,6 +67,7 @@ def event_queryset(user) -> QuerySet:
         Event.objects.select_related("organiser_unit", "country").prefetch_related(
             "co_organisers",
             "fields",
+            "documents",
             Prefetch("participants", queryset=EventParticipant.objects.select_related("partner")),
             "follow_ups__owner_unit",
         ),

@@ -147,3 +147,25 @@ def test_navigation_marks_events_and_delegations_ready(logged_in, editor):
     page = logged_in(editor).get("/events/")
     ready = {a.key: a.ready for a in page.context["nav_areas"]}
     assert ready["events"] and ready["delegations"]
+
+
+def test_delegation_list_and_api_lists_do_not_grow_with_rows(
+    logged_in, api, editor, make_event, make_delegation, ilo, django_assert_max_num_queries
+):
+    for i in range(10):
+        make_delegation(title_vi=f"Đoàn {i}", partners_met=[ilo], members=[services.Member("A", "B", editor.unit)])
+        make_event(
+            title_vi=f"Sự kiện {i}",
+            participants=[services.Participant(ilo, 1)],
+            follow_ups=[services.FollowUp("x", editor.unit, D(2026, 1, 1))],
+        )
+    client = logged_in(editor)
+    with django_assert_max_num_queries(16):
+        client.get("/delegations/")
+    rest = api(editor)
+    with django_assert_max_num_queries(16):
+        assert rest.get("/api/v1/events").json()["count"] == 10
+    with django_assert_max_num_queries(16):
+        assert rest.get("/api/v1/delegations").json()["count"] == 10
+    with django_assert_max_num_queries(20):
+        client.get("/calendar/?month=2024-10")
