@@ -169,3 +169,30 @@ def test_delegation_list_and_api_lists_do_not_grow_with_rows(
         assert rest.get("/api/v1/delegations").json()["count"] == 10
     with django_assert_max_num_queries(20):
         client.get("/calendar/?month=2024-10")
+
+
+def test_delegation_edit_conflict_and_status_step(logged_in, editor, approver, unit_a, make_delegation):
+    d = make_delegation()
+    services.delegation_update(d, user=approver, version=1, leader_name="Người khác")
+    data = {
+        "direction": "outgoing",
+        "title_vi": "Đoàn sửa",
+        "owner_unit": unit_a.pk,
+        "start_date": "2024-10-03",
+        "end_date": "2024-10-07",
+        "funding_source": "state_budget",
+        "version": "1",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
+        "legs-TOTAL_FORMS": "0",
+        "legs-INITIAL_FORMS": "0",
+    }
+    r = logged_in(editor).post(f"/delegations/{d.pk}/edit/", data)
+    assert r.status_code == 200 and r.context["conflict"].current.version == 2
+    assert 'data-testid="conflict"' in r.content.decode()
+    assert Delegation.objects.get(pk=d.pk).title_vi == "Đoàn công tác thử"
+    client = logged_in(approver)
+    client.post(f"/delegations/{d.pk}/status/", {"version": 2, "status": "approved", "on": "2024-09-01"})
+    assert Delegation.objects.get(pk=d.pk).status == "approved"
+    client.post(f"/delegations/{d.pk}/status/", {"version": 3, "status": "reported", "on": "2024-10-20"})
+    assert Delegation.objects.get(pk=d.pk).status == "approved"
