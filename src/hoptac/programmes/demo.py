@@ -19,6 +19,7 @@ from django.utils import timezone
 from hoptac.audit.services import record_create, record_update
 from hoptac.fields.models import Field
 from hoptac.org.models import Unit
+from hoptac.programmes.deadlines import occurrences
 from hoptac.programmes.models import Programme, ProgressReport, ReportingCycle, Task
 
 SOURCE_URL = (
@@ -61,7 +62,8 @@ PROGRAMME = {
 }
 
 # (code, field, lead, coordinating, title, product, deadline, status, reports)
-# deadline: ("date", days from today) | ("yearly", days from today to this year's day) | ("regular",) | ("none",)
+# deadline: ("date", days from today) | ("yearly", days from today to this year's day) | ("none",)
+#   | ("regular",): a report for every past round | ("regular", "skip-last"): the latest round missed
 # status: "" (from reports), "completed" with (deadline days, completed days), "late" likewise
 # reports: (days from today, percent, milestone, narrative, difficulties, review status)
 TASKS = [
@@ -158,7 +160,7 @@ TASKS = [
      "2030 and propose visions and solutions for the following years. Effectively implement committed projects "
      "from now until 2025 and the next phase with organizations and international partners in the field of "
      "agriculture and rural areas.",
-     "", ("regular",), "", []),
+     "", ("regular", "skip-last"), "", []),
     ("4.5", "disaster-risk-reduction", "BNNMT", ["BNG"],
      "Research and propose signing and participating in new international cooperation initiatives and mechanisms "
      "in the field of infrastructure development for natural disaster prevention and control, sustainable forest "
@@ -338,6 +340,8 @@ def load_demo(today: datetime.date | None = None) -> Programme:
             day = today + datetime.timedelta(days=days)
             done = bool(status) and percent == 100
             _report(task, task.lead_unit, n, "report", day, percent, milestone, narrative, difficulties, review, done)
+        if deadline[0] == "regular":
+            _round_reports(task, today, skip_last=len(deadline) > 1)
     for n, (code, unit_code, days, narrative) in enumerate(CONTRIBUTIONS, start=1):
         day = today + datetime.timedelta(days=days)
         _report(
@@ -346,6 +350,18 @@ def load_demo(today: datetime.date | None = None) -> Programme:
     programme.fields.set({t.field for t in tasks.values() if t.field})
     _index(programme, tasks.values())
     return programme
+
+
+def _round_reports(task, today: datetime.date, *, skip_last: bool) -> None:
+    """A report five days before each past round of a regular task, so that it is late only when meant."""
+    start = task.programme.document_date
+    days = [d for d in occurrences(task, start, today - datetime.timedelta(days=1)) if d >= start]
+    if skip_last:
+        days = days[:-1]
+    for d in days:
+        narrative = f"Report for the round due {d:%d/%m/%Y}."
+        _report(task, task.lead_unit, 1000 + d.toordinal(), "report", d - datetime.timedelta(days=5), None,
+                "Round report", narrative, "", "accepted")  # fmt: skip
 
 
 def _report(task, unit, n, kind, day, percent, milestone, narrative, difficulties, review, completes=False) -> None:

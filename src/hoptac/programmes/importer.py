@@ -46,6 +46,19 @@ COLUMNS = {
     "notes": ["notes", "ghi chu"],
 }
 REQUIRED = ("title", "lead_unit")
+# The template's columns as a person writes them: (English, Vietnamese, required).
+TEMPLATE = [
+    ("code", "Mã", False),
+    ("task", "Nhiệm vụ", True),
+    ("description", "Mô tả", False),
+    ("field", "Lĩnh vực", False),
+    ("lead unit", "Đơn vị chủ trì", True),
+    ("coordinating units", "Đơn vị phối hợp", False),
+    ("deadline", "Thời hạn", False),
+    ("product", "Sản phẩm", False),
+    ("upper task", "Nhiệm vụ cấp trên", False),
+    ("notes", "Ghi chú", False),
+]
 
 
 def _key(text) -> str:

@@ -30,8 +30,10 @@ def test_demo_programme_from_the_seed(demo):
 
 def test_demo_is_idempotent_and_moves_with_the_day(demo):
     counts = (Programme.objects.count(), Task.objects.count(), ProgressReport.objects.count())
-    load_demo(DAY + datetime.timedelta(days=30))
+    load_demo(DAY)
     assert (Programme.objects.count(), Task.objects.count(), ProgressReport.objects.count()) == counts
+    load_demo(DAY + datetime.timedelta(days=30))
+    assert (Programme.objects.count(), Task.objects.count()) == counts[:2]
     assert Task.objects.get(code="2.2").deadline == DAY + datetime.timedelta(days=20)
 
 
@@ -44,6 +46,10 @@ def test_demo_shows_every_state(demo, admin_user):
     assert states["3.1"] == "completed_late"
     assert states["1.2"] == "due_soon"
     assert states["9.1"] == "no_deadline"
+    # Regular tasks report in every round; 4.4 missed the latest one (due 15/06/2026).
+    assert states["1.1"] == states["2.1"] == states["6.1"] == "on_track"
+    late = {t.code: t.st for t in task_list(admin_user, today=DAY, state="overdue")}
+    assert late["4.4"].due == datetime.date(2026, 6, 15) and late["4.4"].days_late == 171
     late = overdue_tasks(admin_user, today=DAY)
     assert [t.st.days_late for t in late] == sorted((t.st.days_late for t in late), reverse=True)
     assert {t.code for t in late} >= {"1.3", "2.2", "4.3", "6.2", "8.1", "10.2"}

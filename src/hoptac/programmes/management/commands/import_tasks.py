@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hoptac.programmes.importer import COLUMNS, UnreadableFile, import_tasks
+from hoptac.programmes.importer import TEMPLATE, UnreadableFile, import_tasks
 from hoptac.programmes.models import Programme
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Import programme tasks from an XLSX or CSV file; nothing is imported unless every row is good."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="an .xlsx or .csv file whose first row names the columns")
+        parser.add_argument("file", nargs="?", help="an .xlsx or .csv file whose first row names the columns")
         parser.add_argument(
             "--programme",
             help="the programme: its document number (e.g. 153/NQ-CP) or id; "
@@ -25,9 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, programme=None, template=False, **options):
         if template:
-            for aliases in COLUMNS.values():
-                self.stdout.write(f"{aliases[0]} / {aliases[1]}")
+            for english, vietnamese, required in TEMPLATE:
+                self.stdout.write(f"{english} / {vietnamese}{' (required)' if required else ''}")
             return
+        if not file:
+            raise CommandError("give the file to import (.xlsx or .csv)")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no such file: {file}")
