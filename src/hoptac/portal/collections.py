@@ -170,8 +170,8 @@ class Collection:
     def active(self) -> bool:
         return self.model() is not None
 
-    def published(self) -> models.QuerySet:
-        """The records the public may see: published, and matching `where`."""
+    def base(self) -> models.QuerySet:
+        """The records the public may see: published, and matching `where` (no joins)."""
         model = self.model()
         if model is None:
             raise LookupError(self.model_label)
@@ -180,22 +180,53 @@ class Collection:
             queryset = queryset.filter(is_published=True)
         if self.where:
             queryset = queryset.filter(**self.where)
+        return queryset
+
+    def published(self, *, prefetch_many: bool = True) -> models.QuerySet:
+        """The published records with what their public fields need loaded."""
+        queryset = self.base()
         fields = self.public_fields()
         related = [f.name for f in fields if f.derived is None and f.kind in ("country", "relation")]
-        many = [f.name for f in fields if f.derived is None and f.is_many]
+        many = [f.name for f in fields if f.derived is None and f.is_many] if prefetch_many else []
         many += [lookup for f in fields if f.derived is not None for lookup in f.derived.prefetch]
         queryset = queryset.select_related(*related).prefetch_related(*dict.fromkeys(many))
         annotate = _importable(self.annotate) if self.annotate else None
         return annotate(queryset) if annotate else queryset
 
+    def all_published(self) -> list:
+        """Every published record, to-many public fields loaded in two queries each rather
+        than through prefetch_related (downloads and the search index read them all)."""
+        objects = list(self.published(prefetch_many=False).order_by("pk"))
+        for f in self.public_fields():
+            if f.derived is not None or not f.is_many:
+                continue
+            pairs = [(pk, rid) for pk, rid in self.base().values_list("pk", f.name) if rid is not None]
+            related = f.model_field.related_model._default_manager.in_bulk({rid for _pk, rid in pairs})
+            by_record: dict = {}
+            for pk, rid in sorted(pairs):
+                by_record.setdefault(pk, []).append(related[rid])
+            for obj in objects:
+                obj.__dict__.setdefault("_portal_many", {})[f.name] = by_record.get(obj.pk, [])
+        return objects
+
     def available_derived(self) -> list[Derived]:
         return [d for d in self.derived if d.available()]
 
     # -- fields ------------------------------------------------------------------------
+    def _memo_key(self, model, *extra) -> tuple:
+        declared = getattr(model, "portal_fields", None)
+        return (self.slug, model, declared if declared is None else tuple(declared), *extra)
+
     def public_field_names(self) -> list[str]:
         model = self.model()
         if model is None:
             return []
+        key = self._memo_key(model, "names")
+        if key not in _MEMO:
+            _MEMO[key] = self._public_field_names(model)
+        return list(_MEMO[key])
+
+    def _public_field_names(self, model) -> list[str]:
         declared = getattr(model, "portal_fields", None)
         if declared is None and self.needs_published_flag:
             return []  # a publishable record that declares nothing shows nothing
@@ -212,14 +243,18 @@ class Collection:
         return names + derived
 
     def public_fields(self) -> list[PortalField]:
+        """Described in the current language (labels), memoised per model and language."""
         model = self.model()
         if model is None:
             return []
-        derived = {d.name: d for d in self.available_derived()}
-        return [
-            derived[name].describe() if name in derived else _describe(model, name)
-            for name in self.public_field_names()
-        ]
+        key = self._memo_key(model, "fields", _language())
+        if key not in _MEMO:
+            derived = {d.name: d for d in self.available_derived()}
+            _MEMO[key] = [
+                derived[name].describe() if name in derived else _describe(model, name)
+                for name in self.public_field_names()
+            ]
+        return list(_MEMO[key])
 
     def public_roots(self) -> set[str]:
         """Public fields and the relations derived values are public through."""
@@ -270,11 +305,12 @@ class Collection:
         if f.kind == "country":
             return value.pk if value is not None else None
         if f.kind == "countries":
-            return [c.pk for c in value.all()]
+            return [c.pk for c in many(obj, f.name)]
         if f.kind == "relation":
             return display_name(value, _language()) if value is not None else None
         if f.kind == "relations":
-            return [display_name(v, _language()) for v in value.all()]
+            language = _language()
+            return [display_name(v, language) for v in many(obj, f.name)]
         return value
 
     def shown(self, obj, f: PortalField, language: str) -> str:
@@ -292,10 +328,26 @@ class Collection:
         if f.kind in ("country", "relation"):
             return display_name(value, language) if value is not None else ""
         if f.kind in ("countries", "relations"):
-            return ", ".join(display_name(v, language) for v in value.all())
+            return ", ".join(display_name(v, language) for v in many(obj, f.name))
         if f.kind == "boolean":
             return gettext("Yes") if value else gettext("No")
         return _show_plain(value)
+
+
+# Described fields per (collection, model, its portal_fields, language): describing them is
+# the costly part of a page, and they change only with the code.
+_MEMO: dict[tuple, list] = {}
+
+
+def many(obj, name: str) -> list:
+    """A to-many relation's records, from the prefetch when there is one (no query clone)."""
+    loaded = obj.__dict__.get("_portal_many", {})
+    if name in loaded:
+        return loaded[name]
+    cached = getattr(obj, "_prefetched_objects_cache", {})
+    if name in cached:
+        return list(cached[name])
+    return list(getattr(obj, name).all())
 
 
 def _language() -> str:
@@ -425,7 +477,7 @@ FUNDING = "1"  # IATI OrganisationRole: funding
 def _donors(obj, language: str) -> list[str]:
     return [
         display_name(o.partner, language) if o.partner_id else (o.name or o.ref)
-        for o in obj.organisations.all()
+        for o in many(obj, "organisations")
         if o.role == FUNDING
     ]
 
@@ -444,7 +496,7 @@ def _sector_name(code: str, name: str) -> str:
 
 
 def _sectors(obj, language: str) -> list[str]:
-    return [_sector_name(s.code, s.name) for s in obj.sectors.all()]
+    return [_sector_name(s.code, s.name) for s in many(obj, "sectors")]
 
 
 def _sector_options(published, language: str) -> list[tuple[str, str]]:
@@ -457,7 +509,7 @@ def _sector_options(published, language: str) -> list[tuple[str, str]]:
 
 
 def _project_fields(obj, language: str) -> list[str]:
-    return [display_name(pf.field, language) for pf in obj.fields.all()]
+    return [display_name(pf.field, language) for pf in many(obj, "fields")]
 
 
 def _project_field_options(published, language: str) -> list[tuple[str, str]]:
@@ -467,7 +519,7 @@ def _project_field_options(published, language: str) -> list[tuple[str, str]]:
 
 
 def _provinces(obj, language: str) -> list[str]:
-    return [display_name(loc.province, language) if loc.province_id else loc.name for loc in obj.locations.all()]
+    return [display_name(loc.province, language) if loc.province_id else loc.name for loc in many(obj, "locations")]
 
 
 def _province_options(published, language: str) -> list[tuple[str, str]]:

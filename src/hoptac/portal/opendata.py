@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import importlib
+import io
 import json
 
 from django.http import HttpResponse
@@ -27,10 +28,6 @@ LICENCE = {
 FORMATS = ("csv", "xlsx", "json")
 
 
-def _record_url(collection: Collection, obj) -> str:
-    return reverse("portal:record", args=[collection.slug, obj.pk])
-
-
 def columns(collection: Collection) -> list[str]:
     return ["id", "url", *collection.public_field_names()]
 
@@ -38,11 +35,11 @@ def columns(collection: Collection) -> list[str]:
 def rows(collection: Collection, request=None):
     """(id, url, public values...) for every published record, values as data."""
     fields = collection.public_fields()
-    for obj in collection.published().order_by("pk"):
-        url = _record_url(collection, obj)
-        if request is not None:
-            url = request.build_absolute_uri(url)
-        yield [obj.pk, url, *(collection.raw(obj, f) for f in fields)]
+    base = reverse("portal:list", args=[collection.slug])
+    if request is not None:
+        base = request.build_absolute_uri(base)
+    for obj in collection.all_published():
+        yield [obj.pk, f"{base}{obj.pk}/", *(collection.raw(obj, f) for f in fields)]
 
 
 def _csv_cell(value):
@@ -92,26 +89,19 @@ def json_response(collection: Collection, request) -> HttpResponse:
 
 
 # -- IATI ---------------------------------------------------------------------------------
-IATI_CANDIDATES = (
-    ("hoptac.aid.iati", ("export_activities", "export_xml", "export", "to_xml", "write_activities")),
-    ("hoptac.aid.exporter", ("export_activities", "export_xml", "export")),
-    ("hoptac.aid.iati_export", ("export_activities", "export_xml", "export")),
-    ("hoptac.aid.services", ("export_iati", "iati_export")),
-    ("hoptac.aid.selectors", ("export_iati",)),
-)
+IATI_EXPORTER = "hoptac.aid.iati_export.export_activities"  # (projects, out) -> (exported, skipped)
+# hoptac's extension attributes that carry public fields; any other (the linked agreement's
+# number, for one) is taken out of the public file.
+IATI_PUBLIC_EXTENSIONS = ("code", "kind", "province", "percentage")
 
 
 def iati_exporter():
-    """The aid app's IATI exporter (a function taking a project queryset), or None."""
-    for module_name, names in IATI_CANDIDATES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for name in names:
-            if callable(getattr(module, name, None)):
-                return getattr(module, name)
-    return None
+    """The aid app's IATI 2.03 exporter, or None before it exists."""
+    module_name, _dot, name = IATI_EXPORTER.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), name, None)
+    except ImportError:
+        return None
 
 
 def iati_available(collection: Collection | None) -> bool:
@@ -119,17 +109,23 @@ def iati_available(collection: Collection | None) -> bool:
 
 
 def iati_xml(collection: Collection) -> bytes:
-    exporter = iati_exporter()
-    result = exporter(collection.published().order_by("pk"))
-    if isinstance(result, str):
-        return result.encode("utf-8")
-    if hasattr(result, "getvalue"):
-        return result.getvalue()
-    if hasattr(result, "tag"):  # an lxml element
-        from lxml import etree
+    """The published projects as IATI 2.03, through the aid app's exporter, without what
+    hoptac does not mark public: free-text transaction descriptions and extension attributes
+    other than the public fields."""
+    from lxml import etree
 
-        return etree.tostring(result, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return bytes(result)
+    from hoptac.aid.iati import NS, safe_parser
+
+    out = io.BytesIO()
+    iati_exporter()(collection.base().order_by("pk"), out)
+    tree = etree.fromstring(out.getvalue(), safe_parser())
+    for element in tree.iter():
+        for attribute in list(element.attrib):
+            if attribute.startswith(f"{{{NS}}}") and attribute[len(NS) + 2 :] not in IATI_PUBLIC_EXTENSIONS:
+                del element.attrib[attribute]
+    for description in tree.findall("iati-activity/transaction/description"):
+        description.getparent().remove(description)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 
 # -- dictionary ---------------------------------------------------------------------------

@@ -9,10 +9,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Max, QuerySet
+from django.utils.translation import get_language
 
-from hoptac.portal.collections import Collection, PortalField, _table_exists, active_collections, display_name
+from hoptac.portal.collections import (
+    Collection,
+    PortalField,
+    _table_exists,
+    active_collections,
+    display_name,
+)
+from hoptac.portal.collections import many as many_of
 from hoptac.search.folding import fold_words, search_blob
 
 PAGE_SIZE = 25
@@ -33,13 +42,7 @@ class Filter:
 
 
 def _published_base(collection: Collection) -> QuerySet:
-    model = collection.model()
-    queryset = model._default_manager.all()
-    if collection.needs_published_flag:
-        queryset = queryset.filter(is_published=True)
-    if collection.where:
-        queryset = queryset.filter(**collection.where)
-    return queryset
+    return collection.base()
 
 
 def _options(collection: Collection, f: PortalField, language: str) -> list[Option]:
@@ -87,10 +90,10 @@ def filters_for(collection: Collection, params, language: str) -> list[Filter]:
     return result
 
 
-def record_blob(collection: Collection, obj) -> str:
+def record_blob(collection: Collection, obj, fields: list[PortalField] | None = None) -> str:
     """Folded text of the record's public values in both languages, for search."""
     parts: list[str] = []
-    for f in collection.public_fields():
+    for f in collection.public_fields() if fields is None else fields:
         if f.kind in ("date", "number", "money", "boolean"):
             continue
         if f.derived is not None:
@@ -103,7 +106,7 @@ def record_blob(collection: Collection, obj) -> str:
             if value is not None:
                 parts += [display_name(value, "vi"), display_name(value, "en"), getattr(value, "acronym", "")]
         elif f.kind in ("countries", "relations"):
-            for v in value.all():
+            for v in many_of(obj, f.name):
                 parts += [display_name(v, "vi"), display_name(v, "en"), getattr(v, "acronym", "")]
         elif f.kind == "choice":
             parts += [str(value), collection.shown(obj, f, "vi")]
@@ -112,6 +115,17 @@ def record_blob(collection: Collection, obj) -> str:
         else:
             parts.append(str(value or ""))
     return search_blob(*parts)
+
+
+def search_blobs(collection: Collection) -> dict[int, str]:
+    """{pk: folded public text} of the published records, cached until the data changes."""
+    key = f"portal:blobs:{collection.slug}:{get_language()}:{data_stamp()}"
+    blobs = cache.get(key)
+    if blobs is None:
+        fields = collection.public_fields()
+        blobs = {obj.pk: record_blob(collection, obj, fields) for obj in collection.all_published()}
+        cache.set(key, blobs, 3600)
+    return blobs
 
 
 def matches(blob: str, query: str) -> bool:
@@ -148,7 +162,7 @@ def records(collection: Collection, params, language: str) -> tuple[QuerySet, li
         queryset = queryset.order_by(f"-{date_field.name}", "-pk")
     query = (params.get("q") or "").strip()[:200]
     if query and fold_words(query):
-        ids = [obj.pk for obj in queryset if matches(record_blob(collection, obj), query)]
+        ids = [pk for pk, blob in search_blobs(collection).items() if matches(blob, query)]
         queryset = queryset.filter(pk__in=ids)
     return queryset, chosen, query
 

@@ -79,6 +79,7 @@ def fill(collection: Collection, *, published: bool, tag: str, status: str | Non
                 values[f.name] = ""
             else:
                 values[f.name] = _text_for(f, f.name in public, tag)
+    values.update(IATI_STANDARD.get(model._meta.label, {}))
     obj = model._default_manager.create(**values)
     for f in model._meta.many_to_many:
         if f.name in public:
@@ -112,6 +113,19 @@ def _project_extra(project, tag: str) -> None:
 
 
 EXTRA = {"aid.Project": _project_extra}
+# IATI's own coded metadata of a project: part of any IATI publication (the IATI download
+# carries it), so given real values rather than internal markers.
+IATI_STANDARD = {
+    "aid.Project": {
+        "default_currency": "USD",
+        "aid_type": "C01",
+        "finance_type": "110",
+        "flow_type": "10",
+        "reporting_org_ref": "XM-DAC-41114",
+        "reporting_org_type": "40",
+        "reporting_org_name": "United Nations Development Programme",
+    }
+}
 
 
 def publishable() -> list[Collection]:

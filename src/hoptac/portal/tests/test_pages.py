@@ -217,3 +217,30 @@ def test_list_pages_do_not_grow_queries_with_records(client):
     for _ in range(10):
         records.fill(events, published=True, tag=records.PUBLISHED, status="held")
     assert count("/portal/events/?q=pubpub&kind=") == few
+
+
+def test_published_projects_as_valid_iati_without_internal_text(client):
+    projects = get_collection("projects")
+    from hoptac.portal.opendata import iati_available
+
+    if not iati_available(projects):
+        pytest.skip("the aid app's IATI exporter has not landed")
+    from lxml import etree
+
+    from hoptac.aid.iati import schema
+
+    published = records.fill(projects, published=True, tag=records.PUBLISHED)
+    records.fill(projects, published=False, tag=records.UNPUBLISHED)
+    assert 'href="/portal/data/projects.iati.xml"' in client.get("/portal/data/").content.decode()
+    response = client.get("/portal/data/projects.iati.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    tree = etree.fromstring(response.content)
+    schema().assertValid(tree)
+    identifiers = [e.text for e in tree.iter("iati-identifier")]
+    assert identifiers == [published.iati_identifier]
+    text = response.content.decode()
+    assert records.INTERNAL not in text and records.UNPUBLISHED not in text
+    # IATI carries the original currency; the transaction's free-text description is not public.
+    assert tree.find("iati-activity/transaction/value").text == "1000"
+    assert tree.find("iati-activity/transaction/description") is None
