@@ -145,6 +145,7 @@ class Chart:
     datasets: list[tuple[str, list]]  # (label, values), one value per label
     kind: str = "bar"  # bar | stacked | line
     label_header: str = ""
+    colors: list[str] | None = None  # one per dataset; default palette when None
 
     def table(self) -> Table:
         headers = [self.label_header or ""] + [name for name, _ in self.datasets]
@@ -273,7 +274,7 @@ def partners_section(user, filters: Filters, today: datetime.date) -> Section:
             "level_changes",
             _("Partnership levels set in the period"),
             changes.count(),
-            link("/partners/", kind="country"),
+            "",  # no list counts level rows: the table below lists them
         )
     )
     section.tables.append(
@@ -732,10 +733,10 @@ def aid_section(user, filters: Filters, today: datetime.date) -> Section:
         )
     )
     for key, label, value, currency in (
-        ("committed_vnd", _("Committed"), totals.committed_vnd, "VND"),
-        ("committed_usd", _("Committed"), totals.committed_usd, "USD"),
-        ("disbursed_vnd", _("Disbursed"), totals.disbursed_vnd, "VND"),
-        ("disbursed_usd", _("Disbursed"), totals.disbursed_usd, "USD"),
+        ("committed_vnd", _("Committed (VND)"), totals.committed_vnd, "VND"),
+        ("committed_usd", _("Committed (USD)"), totals.committed_usd, "USD"),
+        ("disbursed_vnd", _("Disbursed (VND)"), totals.disbursed_vnd, "VND"),
+        ("disbursed_usd", _("Disbursed (USD)"), totals.disbursed_usd, "USD"),
     ):
         section.figures.append(Figure(key, str(label), value, link("/projects/", **params), currency))
     money_headers = [_("Committed (VND)"), _("Committed (USD)"), _("Disbursed (VND)"), _("Disbursed (USD)")]
@@ -839,6 +840,17 @@ def _round(table: dict) -> dict:
 # Action-programme tasks -------------------------------------------------------------------------
 
 
+TASK_STATE_COLORS = {
+    "overdue": "#c0392b",
+    "due_soon": "#e67e22",
+    "on_track": "#2f6db5",
+    "no_deadline": "#95a5a6",
+    "suspended": "#7b5ea7",
+    "completed_late": "#8fbf6a",
+    "completed": "#2e8b57",
+}
+
+
 def tasks_list(user, filters: Filters, today: datetime.date, **extra) -> list | None:
     selectors = _selectors("programmes")
     if selectors is None or model("programmes", "Task") is None:
@@ -902,6 +914,7 @@ def tasks_section(user, filters: Filters, today: datetime.date) -> Section:
             [(labels[i], [row[i] for _u, row, _t in matrix]) for i in range(len(STATE_ORDER))],
             "stacked",
             _("Lead unit"),
+            [TASK_STATE_COLORS.get(code, "#999999") for code in STATE_ORDER],
         )
     )
     return section

@@ -47,6 +47,7 @@ def _chart_json(chart: figures.Chart) -> dict:
         "labels": [str(label) for label in chart.labels],
         "datasets": [{"label": str(name), "data": [_js(v) for v in values]} for name, values in chart.datasets],
         "kind": chart.kind,
+        "colors": chart.colors,
     }
 
 

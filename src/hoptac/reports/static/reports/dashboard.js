@@ -19,7 +19,8 @@
         data: {
           labels: spec.labels,
           datasets: spec.datasets.map(function (d, i) {
-            return { label: d.label, data: d.data, backgroundColor: PALETTE[i % PALETTE.length], borderColor: PALETTE[i % PALETTE.length] };
+            var color = (spec.colors && spec.colors[i]) || PALETTE[i % PALETTE.length];
+            return { label: d.label, data: d.data, backgroundColor: color, borderColor: color };
           }),
         },
         options: {
