@@ -385,8 +385,12 @@ class Importer:
             value = t.get("value")
             if value is not None and abs(value) >= MAX_AMOUNT:
                 raise Rejected(f"{tw}: value {value} has more than 20 integer digits")
-            if t.get("date") is None or t.get("value_date") is None:
-                raise Rejected(f"{tw}: transaction-date/@iso-date or value/@value-date is not a date hoptac can store")
+            if t.get("date") is None:
+                raise Rejected(f"{tw}: transaction-date/@iso-date is missing or not a date (IATI requires it)")
+            if t.get("value_date") is None:
+                raise Rejected(f"{tw}: value/@value-date is missing or not a date (IATI requires it)")
+            if value is None:
+                raise Rejected(f"{tw}: transaction/value is missing or not a decimal number (IATI requires it)")
         for i, b in enumerate(a["budgets"], start=1):
             bw = f"{where} budget {i}"
             check(result, bw, "budget/@type", b["type"], "BudgetType")
@@ -438,18 +442,21 @@ class Importer:
 
     def _parts(self, project: Project, a: dict) -> dict[str, list]:
         lookups = self.lookups
-        orgs = [
-            ProjectOrganisation(
-                project=project,
-                position=i,
-                role=role[:8],
-                ref=ref[:255],
-                org_type=org_type[:8],
-                name=name[:500],
-                partner_id=lookups.partners.get(fold(name)) if name else None,
+        orgs = []
+        for i, (role, ref, org_type, name) in enumerate(a["orgs"]):
+            partner_id = lookups.partners.get(fold(name)) if name else None
+            orgs.append(
+                ProjectOrganisation(
+                    project=project,
+                    position=i,
+                    role=role[:8],
+                    ref=ref[:255],
+                    org_type=org_type[:8],
+                    # A registry partner is named by the registry; the name is kept only otherwise.
+                    name="" if partner_id else name[:500],
+                    partner_id=partner_id,
+                )
             )
-            for i, (role, ref, org_type, name) in enumerate(a["orgs"])
-        ]
         sectors = [
             ProjectSector(
                 project=project,
@@ -470,7 +477,7 @@ class Importer:
                     project=project,
                     position=i,
                     province_id=province,
-                    name=name[:500],
+                    name="" if province else name[:500],
                     ref=ref[:255],
                     percentage=p if p is not None and 0 <= p <= 100 else None,
                 )
@@ -525,16 +532,24 @@ class Importer:
 
     def write_batch(self, batch: list[dict], path: str, result: FileResult) -> None:
         ids = [a["identifier"] for a in batch]
-        existing = {
-            p.iati_identifier: p
-            for p in Project.objects.filter(iati_identifier__in=ids).only(
-                "pk", "iati_identifier", "version", "owner_unit_id", "is_published", "notes", "parent_id"
-            )
-        }
+        existing = {p.iati_identifier: p for p in Project.objects.filter(iati_identifier__in=ids)}
+        codes = {a["ext"]["code"] for a in batch if a["ext"]["code"]}
+        by_code = {p.code: p for p in Project.objects.filter(code__in=codes)} if codes else {}
         new_projects, updated_projects, pairs = [], [], []
         for a in batch:
             values = self._project_values(a, path, result)
             project = existing.get(a["identifier"])
+            code = values["code"]
+            holder = by_code.get(code) if code else None
+            if project is None and holder is not None and not holder.iati_identifier:
+                # A project made in hoptac, exported with an identifier made from its code, comes back.
+                project = holder
+            elif holder is not None and (project is None or holder.pk != project.pk):
+                result.warn(
+                    "code:taken",
+                    f"activity '{a['identifier']}': project code '{code}' belongs to another project; not kept",
+                )
+                values["code"] = ""
             if project is None:
                 project = Project(**values, owner_unit=self.owner_unit)
                 new_projects.append(project)
@@ -545,6 +560,8 @@ class Importer:
                 project.version += 1
                 updated_projects.append(project)
                 result.updated += 1
+            if values["code"]:
+                by_code[values["code"]] = project
             project.search_text = project.make_search_text()
             pairs.append((project, a))
         if updated_projects:
@@ -632,6 +649,11 @@ class Importer:
         except Rejected as exc:
             return self._reject(result, str(exc), result.rejected + 1 if result.streaming else 0)
         except etree.XMLSyntaxError as exc:
+            # A file that is not even well-formed XML is reported with the parser's own words and
+            # line (under schema validation, libxml2 can report only the schema's view of it).
+            syntax = well_formedness_error(path)
+            if syntax:
+                return self._reject(result, syntax, result.rejected + 1 if result.streaming else 0)
             message = str(exc).replace(" (<string>, line 0)", "")
             where = f" (line {exc.lineno})" if exc.lineno else f" (in activity #{result.rejected + 1})"
             # The activity being read when the file broke is rejected too.
@@ -658,7 +680,9 @@ class Importer:
         context = etree.iterparse(
             handle,
             events=("end",),
-            tag="iati-activity",
+            # The root's end is asked for too: under schema validation libxml2 does not report a
+            # file that stops early, so a missing </iati-activities> is how truncation shows.
+            tag=("iati-activity", "iati-activities"),
             schema=schema(),
             resolve_entities=False,
             no_network=True,
@@ -669,13 +693,20 @@ class Importer:
         )
         default_lang = ""
         result.streaming = True
+        complete = False
         for _event, el in context:
+            if el.tag == "iati-activities":
+                complete = True
+                continue
             n += 1
             result.rejected = n - 1  # activities read so far, should the file be rejected
             if n == 1:
                 root = el.getparent()
                 if root is None or root.tag != "iati-activities":
                     raise Rejected("the root element must be iati-activities")
+                docinfo = el.getroottree().docinfo
+                if docinfo.doctype or docinfo.internalDTD is not None:
+                    raise Rejected("the file declares a DOCTYPE; IATI files have none (refused for safety)")
                 version = (root.get("version") or "").strip()
                 if version.startswith("1."):
                     raise Rejected(f"iati-activities/@version '{version}': only versions 2.01-2.03 are imported")
@@ -707,6 +738,9 @@ class Importer:
                 batch = []
                 if self.progress:
                     self.progress(handle.tell(), size, n)
+        if not complete:
+            result.rejected = n
+            raise Rejected(well_formedness_error(path) or "the file ends before </iati-activities> (truncated)")
         if batch:
             self.write_batch(batch, path, result)
         if self.progress:
@@ -714,6 +748,24 @@ class Importer:
         result.rejected = 0
         result.streaming = False
         return n
+
+
+def well_formedness_error(path: str) -> str:
+    """The first XML syntax error of a file, streaming and with the same safety settings; "" if none."""
+    try:
+        with open(path, "rb") as handle:
+            for _event, el in etree.iterparse(
+                handle, events=("end",), resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False
+            ):
+                el.clear(keep_tail=False)
+    except etree.XMLSyntaxError as exc:
+        message = exc.msg or str(exc)
+        return f"not well-formed XML: {message}" + (
+            f" (line {exc.lineno})" if exc.lineno and "line" not in message else ""
+        )
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
+    return ""
 
 
 def import_files(paths, *, user=None, owner_unit=None, progress: Progress | None = None) -> list[FileResult]:

@@ -1,0 +1,351 @@
+"""IATI import and export against the standard's own conformance files, hostile XML, round trip."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from lxml import etree
+
+from hoptac.aid.iati import schema
+from hoptac.aid.iati_export import export_activities
+from hoptac.aid.iati_import import Importer
+from hoptac.aid.models import Project, Transaction
+from hoptac.aid.tests.factories import add_tx, make_project
+
+pytestmark = pytest.mark.django_db
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parents[3].parent / "shared" / "iati" / "schema-tests" / "activity-tests"
+CONFORMANCE = SHARED if SHARED.is_dir() else HERE / "iati-conformance"
+
+
+def _files(kind: str) -> list[Path]:
+    return sorted(p for p in (CONFORMANCE / kind).rglob("*") if p.is_file() and p.suffix != ".md")
+
+
+ACTIVITY = """<iati-activity>
+  <iati-identifier>{id}</iati-identifier>
+  <reporting-org ref="XM-DAC-41122" type="40"><narrative>UNICEF</narrative></reporting-org>
+  <title><narrative>Title {id}</narrative><narrative xml:lang="vi">Tiêu đề {id}</narrative></title>
+  <description><narrative>About {id}</narrative></description>
+  <participating-org role="1" type="40"><narrative>International Labour Organization</narrative></participating-org>
+  <activity-status code="2"/>
+  <activity-date type="1" iso-date="2024-01-01"/>
+  <sector code="16020" percentage="100"/>
+  {extra}
+  <transaction><transaction-type code="{tt}"/><transaction-date iso-date="2024-02-01"/>
+    <value currency="EUR" value-date="2024-02-01">1000.50</value></transaction>
+</iati-activity>"""
+
+
+def _file(tmp_path, *activities: str, name="f.xml", version="2.03") -> Path:
+    path = tmp_path / name
+    path.write_text(
+        f'<?xml version="1.0"?>\n<iati-activities version="{version}">{"".join(activities)}</iati-activities>'
+    )
+    return path
+
+
+def _activity(id="A-1", tt="2", extra=""):
+    return ACTIVITY.format(id=id, tt=tt, extra=extra)
+
+
+def test_every_should_pass_file_imports_and_reimport_updates():
+    files = _files("should-pass")
+    assert len(files) == 58
+    importer = Importer()
+    results = [importer.import_file(f) for f in files]
+    assert [r.path for r in results if not r.ok] == []
+    assert sum(r.imported for r in results) == Project.objects.count() == 58
+    again = [importer.import_file(f) for f in files]
+    assert sum(r.updated for r in again) == 58 and sum(r.imported for r in again) == 0
+    assert Project.objects.count() == 58
+
+
+def test_every_should_fail_file_is_rejected_with_a_message_and_nothing_imported():
+    files = _files("should-fail")
+    assert len(files) >= 225
+    importer = Importer()
+    for path in files:
+        result = importer.import_file(path)
+        assert not result.ok, path
+        # The message names the element and the rule (schema), or the XML error and its line.
+        named = "Element '" in result.error or re.search(r"[a-z-]+/@?[a-z-]+", result.error)
+        assert named or result.error.startswith("not well-formed XML"), (path, result.error)
+    assert Project.objects.count() == 0 and Transaction.objects.count() == 0
+
+
+def test_a_file_is_all_or_nothing(tmp_path):
+    good = [_activity(f"OK-{i}") for i in range(700)]  # more than one batch is written before the error
+    bad = "<iati-activity><iati-identifier>BAD</iati-identifier></iati-activity>"
+    result = Importer().import_file(_file(tmp_path, *good, bad))
+    assert not result.ok and "Element 'iati-activity': Missing child element(s)" in result.error
+    assert "activity #701" in result.error and result.rejected == 701
+    assert Project.objects.count() == 0
+
+
+def test_import_values_rates_partners_and_codelist_warnings(tmp_path):
+    path = _file(tmp_path, _activity("A-1", tt="99"), _activity("A-2"))
+    result = Importer().import_file(path)
+    assert result.ok and result.imported == 2
+    assert any("transaction-type/@code '99' is not in the IATI TransactionType codelist" in w for w in result.warnings)
+    p = Project.objects.get(iati_identifier="A-2")
+    assert (p.title_en, p.title_vi, p.status, p.default_currency) == ("Title A-2", "Tiêu đề A-2", "implementation", "")
+    org = p.organisations.get()
+    assert org.role == "1" and org.partner and org.partner.acronym == "ILO" and org.name == ""
+    tx = p.transactions.get()
+    assert str(tx.value) == "1000.50" and tx.currency == "EUR" and tx.rate_vnd and tx.value_usd
+    assert p.history.count() == 1
+
+
+def test_versions(tmp_path):
+    assert Importer().import_file(_file(tmp_path, _activity(), version="2.01")).ok
+    old = Importer().import_file(_file(tmp_path, _activity(), name="old.xml", version="1.05"))
+    assert not old.ok and "only versions 2.01-2.03" in old.error
+
+
+def test_duplicate_identifier_in_one_file_is_kept_once(tmp_path):
+    result = Importer().import_file(_file(tmp_path, _activity("D"), _activity("D")))
+    assert result.ok and result.imported == 1 and result.updated == 1
+    assert Project.objects.filter(iati_identifier="D").count() == 1
+
+
+def _snapshot() -> dict:
+    rows = {}
+    for p in Project.objects.prefetch_related(
+        "organisations", "sectors", "locations", "budgets", "transactions", "results__indicators"
+    ):
+        rows[p.iati_identifier] = (
+            [
+                p.title_vi,
+                p.title_en,
+                p.description_vi,
+                p.description_en,
+                p.kind,
+                p.status,
+                p.code,
+                p.aid_type,
+                p.finance_type,
+                p.flow_type,
+                p.default_currency,
+                p.planned_start,
+                p.actual_start,
+                p.planned_end,
+                p.actual_end,
+                p.reporting_org_ref,
+                p.reporting_org_type,
+                p.reporting_org_name,
+            ],
+            [(o.role, o.ref, o.org_type, o.name, o.partner_id) for o in p.organisations.all()],
+            [(s.vocabulary, s.code, s.name, s.percentage) for s in p.sectors.all()],
+            [(loc.name, loc.ref, loc.province_id, loc.percentage) for loc in p.locations.all()],
+            [
+                (b.budget_type, b.budget_status, b.period_start, b.period_end, b.value, b.currency)
+                for b in p.budgets.all()
+            ],
+            [
+                (
+                    t.type_code,
+                    t.date,
+                    t.value,
+                    t.currency,
+                    t.value_date,
+                    t.description,
+                    t.provider_name,
+                    t.receiver_name,
+                    t.rate_vnd,
+                    t.value_usd,
+                )
+                for t in p.transactions.all()
+            ],
+            [
+                (
+                    r.result_type,
+                    r.title,
+                    [
+                        (i.title, i.baseline_year, i.baseline_value, i.target_value, i.actual_value)
+                        for i in r.indicators.all()
+                    ],
+                )
+                for r in p.results.all()
+            ],
+        )
+    return rows
+
+
+def _validate(data: bytes) -> etree._ElementTree:
+    doc = etree.parse(io.BytesIO(data))
+    assert schema().validate(doc), schema().error_log
+    return doc
+
+
+def test_round_trip_of_the_should_pass_files_validates_and_gives_the_same_records(tmp_path):
+    importer = Importer()
+    for f in _files("should-pass"):
+        assert importer.import_file(f).ok
+    before = _snapshot()
+    out = io.BytesIO()
+    exported, skipped = export_activities(Project.objects.all(), out)
+    assert (exported, skipped) == (58, 0)
+    _validate(out.getvalue())
+    path = tmp_path / "export.xml"
+    path.write_bytes(out.getvalue())
+    result = importer.import_file(path)
+    assert result.ok and result.updated == 58 and result.imported == 0
+    assert _snapshot() == before
+
+
+def test_export_of_projects_made_in_hoptac_validates_and_round_trips(tmp_path, editor):
+    from hoptac.fields.models import Field
+    from hoptac.org.models import Unit
+    from hoptac.partners.models import Partner
+
+    province = Unit.objects.filter(kind=Unit.Kind.PROVINCE, is_active=True).first()
+    p = make_project(
+        editor,
+        iati_identifier="VN-TEST-1",
+        organisations=[{"role": "1", "partner": Partner.objects.filter(acronym="ILO").first()}],
+        sectors=[{"code": "16020", "percentage": 100}],
+        fields=[{"field": Field.objects.first(), "percentage": 100}],
+        locations=[{"province": province, "percentage": 100}],
+        results=[
+            {
+                "title": "Output 1",
+                "indicators": [
+                    {
+                        "title": "People trained",
+                        "baseline_year": 2023,
+                        "baseline_value": "0",
+                        "target_value": "500",
+                        "period_start": "2024-01-01",
+                        "period_end": "2025-12-31",
+                    }
+                ],
+            },
+            {"title": "No indicator yet"},
+        ],
+        budgets=[
+            {
+                "period_start": "2024-01-01",
+                "period_end": "2024-12-31",
+                "value": "5000",
+                "currency": "USD",
+                "value_date": "2024-01-01",
+            }
+        ],
+    )
+    add_tx(editor, p, value="1000", currency="USD")
+    make_project(editor, code="NO-ID")  # no IATI identifier: one is made from the code
+    out = io.BytesIO()
+    export_activities(Project.objects.all(), out)
+    doc = _validate(out.getvalue())
+    ids = [e.text for e in doc.iter("iati-identifier")]
+    assert "VN-TEST-1" in ids and "VN-hoptac-NO-ID" in ids
+    before = _snapshot()["VN-TEST-1"]
+    path = tmp_path / "x.xml"
+    path.write_bytes(out.getvalue())
+    assert Importer().import_file(path).ok
+    after = _snapshot()["VN-TEST-1"]
+    # Identical, except that the reporting organisation the export filled in is now recorded.
+    assert after[0][:15] == before[0][:15] and after[0][15:] == [
+        "VN-hoptac",
+        "10",
+        "Department of International Cooperation",
+    ]
+    assert after[1:6] == before[1:6]
+    assert after[6] == [before[6][0]]  # a result without indicators cannot be published in IATI
+
+
+def test_api_and_page_serve_iati_xml(api, editor, logged_in):
+    make_project(editor, iati_identifier="VN-API-1")
+    r = api(editor).get("/api/v1/projects.iati.xml")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/xml")
+    assert [e.text for e in _validate(r.content).iter("iati-identifier")] == ["VN-API-1"]
+    r = logged_in(editor).get("/projects/", {"export": "iati"})
+    _validate(r.content)
+
+
+# ---- hostile XML --------------------------------------------------------------------------
+
+LOL = """<?xml version="1.0"?>
+{pad}<!DOCTYPE lolz [
+<!ENTITY lol "lol">
+<!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<iati-activities version="2.03">{activity}</iati-activities>"""
+
+
+@pytest.mark.parametrize("pad", ["", "<!-- " + "x" * 70000 + " -->\n"], ids=["doctype-first", "doctype-late"])
+def test_billion_laughs_is_refused(tmp_path, pad):
+    path = tmp_path / "lol.xml"
+    path.write_text(LOL.format(pad=pad, activity=_activity("LOL", extra="").replace("About LOL", "&lol9;")))
+    result = Importer().import_file(path)
+    assert not result.ok and ("DOCTYPE" in result.error or "amplification" in result.error)
+    assert not Project.objects.exists()
+
+
+@pytest.mark.parametrize("pad", ["", "<!-- " + "x" * 70000 + " -->\n"], ids=["doctype-first", "doctype-late"])
+def test_external_entity_is_never_read(tmp_path, pad):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    path = tmp_path / "xxe.xml"
+    activity = _activity("XXE").replace("About XXE", "&xxe;")
+    path.write_text(
+        f'<?xml version="1.0"?>\n{pad}<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+        f'<iati-activities version="2.03">{activity}</iati-activities>'
+    )
+    result = Importer().import_file(path)
+    assert not result.ok and "DOCTYPE" in result.error
+    assert not Project.objects.filter(description_en__contains="TOP-SECRET").exists()
+    assert not Project.objects.exists()
+
+
+def test_deeply_nested_elements_are_refused(tmp_path):
+    deep = '<x:a xmlns:x="urn:x">' * 50000 + "</x:a>" * 50000
+    result = Importer().import_file(_file(tmp_path, _activity("DEEP", extra=deep)))
+    assert not result.ok and "depth" in result.error.lower()
+    assert not Project.objects.exists()
+
+
+def test_truncated_file_is_refused_and_nothing_kept(tmp_path):
+    full = _file(tmp_path, *[_activity(f"T-{i}") for i in range(600)]).read_bytes()
+    path = tmp_path / "truncated.xml"
+    path.write_bytes(full[: len(full) - 200])
+    result = Importer().import_file(path)
+    assert not result.ok and result.error.startswith("not well-formed XML") and "line" in result.error
+    assert not Project.objects.exists()
+
+
+def test_not_xml_and_missing_file(tmp_path):
+    path = tmp_path / "x.xml"
+    path.write_bytes(b"\x00\x01 not xml")
+    assert not Importer().import_file(path).ok
+    missing = Importer().import_file(tmp_path / "nope.xml")
+    assert not missing.ok and "cannot read" in missing.error
+
+
+def test_command_summary_and_exit_code(tmp_path, capsys):
+    good = _file(tmp_path, _activity("C-1"), _activity("C-2"), name="good.xml")
+    bad = _file(tmp_path, "<iati-activity/>", name="bad.xml")
+    call_command("import_iati", str(good), "--quiet")
+    assert capsys.readouterr().out.strip().splitlines()[-1] == (
+        "activities: 2 imported, 0 updated, 0 rejected; files: 1 ok, 0 rejected"
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_iati", str(good), str(bad), "--quiet")
+    assert exit_info.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.out.strip().splitlines()[-1] == (
+        "activities: 0 imported, 2 updated, 1 rejected; files: 1 ok, 1 rejected"
+    )
+    assert "bad.xml: rejected: Element 'iati-activity': Missing child element(s)" in captured.err
