@@ -207,9 +207,15 @@ def _counts_by(lookups_of) -> dict[str, dict[str, int]]:
     return figures
 
 
+HOME_COUNTRY = "VN"
+
+
 def world_figures() -> dict[str, dict[str, int]]:
-    """Published records per partner country (ISO alpha-2), per collection."""
-    return _counts_by(lambda c: c.country_lookups)
+    """Published records per partner country (ISO alpha-2), per collection. Viet Nam itself
+    (the venue of most events) is the home side, not a partner country."""
+    figures = _counts_by(lambda c: c.country_lookups)
+    figures.pop(HOME_COUNTRY, None)
+    return figures
 
 
 def province_figures() -> dict[str, dict[str, int]]:

@@ -6,6 +6,9 @@
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : {};
   }
+  function maxOf(figures) {
+    return Object.keys(figures).reduce(function (m, k) { return Math.max(m, figures[k]); }, 0);
+  }
   function draw(canvas, features, keyOf, nameOf, figures) {
     var data = features.map(function (f) { return { feature: f, value: figures[keyOf(f)] || 0 }; });
     return new Chart(canvas.getContext("2d"), {
@@ -20,7 +23,10 @@
         plugins: { legend: { display: false } },
         scales: {
           projection: { axis: "x", projection: canvas.dataset.kind === "world" ? "equalEarth" : "mercator" },
-          color: { axis: "x", quantize: 5, legend: { position: "bottom-right", align: "right" } }
+          color: {
+            axis: "x", quantize: 5, min: 0, max: Math.max(1, maxOf(figures)),
+            legend: { position: "bottom-right", align: "right" }
+          }
         }
       }
     });
