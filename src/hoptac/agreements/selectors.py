@@ -126,3 +126,56 @@ def overdue_activities(today: datetime.date) -> QuerySet:
     return ImplementationActivity.objects.filter(
         status__in=ImplementationActivity.OPEN, due_date__lt=today
     ).select_related("agreement", "owner_unit")
+
+
+# ---- for the dashboard and periodic reports -------------------------------------------------
+
+
+def agreements_signed_between(
+    user,
+    *,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    unit: int | None = None,
+    partner: int | None = None,
+    field: int | None = None,
+) -> QuerySet:
+    """Visible agreements signed in the period (both days included), with the usual filters."""
+    return agreement_list(user, unit=unit, partner=partner, field=field).filter(
+        signed_on__gte=date_from, signed_on__lte=date_to
+    )
+
+
+def agreements_in_force_during(
+    user, *, date_from: datetime.date, date_to: datetime.date, unit: int | None = None, partner: int | None = None
+) -> QuerySet:
+    """Visible agreements signed or in force whose first term overlaps the period (automatically
+    renewed ones count while their status says they run)."""
+    return agreement_list(user, unit=unit, partner=partner).filter(
+        Q(status__in=(*ACTIVE_STATUSES, Agreement.Status.SUSPENDED, Agreement.Status.EXPIRED)),
+        Q(in_force_from__lte=date_to),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=date_from) | Q(automatic_renewal=True),
+    )
+
+
+def state_counts(queryset: QuerySet, today: datetime.date, expiring_days: int = 90) -> dict[str, int]:
+    """How many agreements of `queryset` are in each derived state on `today`."""
+    counts = dict.fromkeys(State.values, 0)
+    for agreement in queryset.order_by():
+        counts[agreement.state_on(today, expiring_days)] += 1
+    return counts
+
+
+def agreement_countries(queryset: QuerySet) -> list[tuple[int, str]]:
+    """(agreement id, ISO alpha-2) for each country among an agreement's foreign parties: the
+    party's own country, or its parent's (an agency under its country)."""
+    pairs = set()
+    rows = (
+        Agreement.objects.filter(pk__in=queryset.values("pk"))
+        .values_list("pk", "parties__country_id", "parties__parent__country_id")
+        .order_by()
+    )
+    for pk, own, parent in rows:
+        if own or parent:
+            pairs.add((pk, own or parent))
+    return sorted(pairs)

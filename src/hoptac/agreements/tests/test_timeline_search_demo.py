@@ -65,3 +65,19 @@ def test_demo_agreements_are_on_frances_page(logged_in, editor):
     demo.load_demo()
     page = logged_in(editor).get(f"/partners/{france().pk}/?tab=timeline").content.decode()
     assert demo.FRANCE_ADMIN_TITLE_VI in page and demo.AFD_TITLE_VI in page
+
+
+def test_report_helpers(editor):
+    from hoptac.agreements import selectors
+
+    a = agreement(editor, parties=[partner("AFD"), partner("UNDP")], signed_on=datetime.date(2025, 3, 1))
+    agreement(editor, title_vi="Cũ", signed_on=datetime.date(2019, 3, 1), valid_until=datetime.date(2020, 1, 1),
+              in_force_from=datetime.date(2019, 3, 1))  # fmt: skip
+    period = {"date_from": datetime.date(2025, 1, 1), "date_to": datetime.date(2025, 12, 31)}
+    signed = selectors.agreements_signed_between(editor, **period)
+    assert list(signed) == [a]
+    assert selectors.agreement_countries(signed) == [(a.pk, "FR")]  # AFD → France; UNDP has no country
+    in_force = selectors.agreements_in_force_during(editor, **period)
+    assert list(in_force) == [a]
+    counts = selectors.state_counts(Agreement.objects.all(), datetime.date(2025, 6, 1))
+    assert counts["in_force"] == 1 and counts["expired"] == 1
