@@ -32,6 +32,7 @@ AREAS = [
     Area("projects", _("Projects"), "/projects/"),
     Area("events", _("Events"), "/events/"),
     Area("delegations", _("Delegations"), "/delegations/"),
+    Area("calendar", _("Calendar"), "/calendar/"),
     Area("programmes", _("Programmes"), "/programmes/"),
     Area("documents", _("Documents"), "/documents/"),
     Area("reports", _("Reports"), "/reports/"),
