@@ -159,7 +159,7 @@ def build_report(
             section = figures.SECTIONS[key](user, filters, today)
             if progress:
                 progress(index + 1, total, str(section.title))
-            tables = list(section.tables) + [chart.table() for chart in section.charts]
+            tables = list(section.tables) + [chart.table() for chart in section.charts if chart.in_report]
             report.sections.append(
                 ReportSection(
                     ROMAN[index], key, str(section.title), section.available, str(section.note), section.figures, tables

@@ -146,6 +146,7 @@ class Chart:
     kind: str = "bar"  # bar | stacked | line
     label_header: str = ""
     colors: list[str] | None = None  # one per dataset; default palette when None
+    in_report: bool = True  # False when a section table already holds the same numbers
 
     def table(self) -> Table:
         headers = [self.label_header or ""] + [name for name, _ in self.datasets]
@@ -915,6 +916,7 @@ def tasks_section(user, filters: Filters, today: datetime.date) -> Section:
             "stacked",
             _("Lead unit"),
             [TASK_STATE_COLORS.get(code, "#999999") for code in STATE_ORDER],
+            in_report=False,  # the "Task status by lead unit" table has the same rows
         )
     )
     return section

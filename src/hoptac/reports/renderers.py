@@ -276,7 +276,11 @@ def render_pdf(report: Report) -> bytes:
             continue
         if section.figures:
             _pdf_table(
-                pdf, [report.labels["indicator"], report.labels["value"]], _figure_rows(report, section), heading
+                pdf,
+                [report.labels["indicator"], report.labels["value"]],
+                _figure_rows(report, section),
+                heading,
+                align=("LEFT", "RIGHT"),
             )
         for number, table in enumerate(section.tables, start=1):
             pdf.set_font("DejaVu", "B", 9.5)
@@ -303,9 +307,11 @@ def render_pdf(report: Report) -> bytes:
     return bytes(pdf.output())
 
 
-def _pdf_table(pdf, headers: list[str], rows: list[list[str]], heading) -> None:
+def _pdf_table(pdf, headers: list[str], rows: list[list[str]], heading, align=None) -> None:
     pdf.set_font("DejaVu", "", 8.5)
-    with pdf.table(headings_style=heading, line_height=4.5, padding=1) as table:
+    widths = (4.0, 1.0) if align else _col_widths(headers, rows)
+    options = {"headings_style": heading, "line_height": 4.5, "padding": 1, "col_widths": widths}
+    with pdf.table(text_align=align or "LEFT", **options) as table:
         header = table.row()
         for text in headers:
             header.cell(text)
@@ -314,3 +320,14 @@ def _pdf_table(pdf, headers: list[str], rows: list[list[str]], heading) -> None:
             for text in row:
                 cells.cell(text)
     pdf.ln(2)
+
+
+def _col_widths(headers: list[str], rows: list[list[str]]) -> tuple[float, ...]:
+    """Relative column widths from the text each column holds (long titles get more room)."""
+    widths = []
+    for i, header in enumerate(headers):
+        longest_word = max((len(w) for w in header.split()), default=1)
+        lengths = [len(row[i]) for row in rows[:200]] or [len(header)]
+        typical = sorted(lengths)[len(lengths) * 3 // 4]
+        widths.append(float(min(max(typical, longest_word, 11), 30)))
+    return tuple(widths)
