@@ -8,7 +8,7 @@ download. Related internal things (partner notes, contacts) carry the marker too
 import datetime
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, transaction
 
 from hoptac.portal.collections import COLLECTIONS, Collection
 
@@ -87,7 +87,45 @@ def fill(collection: Collection, *, published: bool, tag: str, status: str | Non
     extra = EXTRA.get(model._meta.label)
     if extra:
         extra(obj, tag)
+    else:
+        fill_children(obj)
     return obj
+
+
+def fill_children(obj) -> list:
+    """One row of every model that hangs off the record (status changes with their notes,
+    consultations, signatories, follow-up actions...), every text in it marked internal:
+    none of it is public unless a derived value says so."""
+    made = []
+    for rel in obj._meta.related_objects:
+        if not (rel.one_to_many or rel.one_to_one) or rel.related_model._meta.label.startswith("simple_history"):
+            continue
+        child = rel.related_model
+        values = {rel.field.name: obj}
+        for f in child._meta.concrete_fields:
+            if f.primary_key or f.name in values or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                continue
+            if f.is_relation:
+                if not f.null:
+                    values[f.name] = _related_value(f)
+            elif f.choices:
+                values[f.name] = f.flatchoices[0][0]
+            elif isinstance(f, models.BooleanField):
+                values[f.name] = False
+            elif isinstance(f, models.DateTimeField):
+                continue
+            elif isinstance(f, models.DateField):
+                values[f.name] = DAY
+            elif isinstance(f, (models.DecimalField, models.IntegerField, models.FloatField)):
+                values[f.name] = f.default if f.has_default() else 1
+            elif isinstance(f, (models.CharField, models.TextField)) and not f.unique:
+                values[f.name] = _text_for(f, False, "")
+        try:
+            with transaction.atomic():
+                made.append(child._default_manager.create(**values))
+        except Exception:  # a constraint this generic filler cannot know: skip that child
+            continue
+    return made
 
 
 def _project_extra(project, tag: str) -> None:
