@@ -152,8 +152,10 @@ def agreement_detail(request, pk: int):
         "can_delete": can_delete(request.user, agreement),
     }
     if tab == "implementation":
+        # A contributor of the implementing unit may report on its activity without owning the agreement.
         context["activities"] = [
-            (a, a.is_overdue(today)) for a in agreement.activities.select_related("owner_unit").all()
+            (a, a.is_overdue(today), context["can_change"] or can_change(request.user, a))
+            for a in agreement.activities.select_related("owner_unit").all()
         ]
         context["consultations"] = agreement.consultations.select_related("agency").all()
     if tab == "history":
@@ -248,7 +250,10 @@ def agreement_transition(request, pk: int):
             )
         except ConflictError as exc:
             conflict = exc
-            form = TransitionForm(request.POST, agreement=exc.current)
+            post = request.POST.copy()
+            post["version"] = exc.current.version
+            agreement = exc.current
+            form = TransitionForm(post, agreement=agreement)
             form.is_valid()
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -312,7 +317,10 @@ def activity_create(request, pk: int):
 def activity_edit(request, pk: int):
     activity = get_object_or_404(ImplementationActivity.objects.select_related("agreement"), pk=pk)
     agreement = activity.agreement
-    check(can_view(request.user, agreement) and can_change(request.user, agreement))
+    check(
+        can_view(request.user, agreement)
+        and (can_change(request.user, agreement) or can_change(request.user, activity))
+    )
     form = ActivityForm(request.POST or None, instance=activity)
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -91,3 +91,22 @@ def test_contributor_cannot_name_a_foreign_unit_in_the_form(logged_in, contribut
 def test_publishing_is_for_approvers(logged_in, editor, approver):
     assert "is_published" not in logged_in(editor).get("/agreements/new/").context["form"].fields
     assert "is_published" in logged_in(approver).get("/agreements/new/").context["form"].fields
+
+
+def test_implementing_unit_reports_on_its_activity(api, logged_in, editor, contributor, in_b, unit_a):
+    activity = (
+        api(editor)
+        .post(f"/api/v1/agreements/{in_b.pk}/activities", {"title": "Khóa đào tạo", "owner_unit": unit_a.pk})
+        .json()
+    )
+    client = logged_in(contributor)
+    page = client.get(f"/agreements/{in_b.pk}/?tab=implementation")
+    # Being assigned an activity counts as being assigned the agreement (DESIGN: a contributor
+    # "sees and edits what its unit owns or is assigned to").
+    assert page.status_code == 200 and page.context["can_change"] is True
+    assert [can for _, _, can in page.context["activities"]] == [True]
+    response = client.post(
+        f"/agreements/activities/{activity['id']}/edit/",
+        {"title": "Khóa đào tạo", "owner_unit": unit_a.pk, "status": "done", "result": "30 học viên", "version": 1},
+    )
+    assert response.status_code == 302
