@@ -669,8 +669,8 @@ def projects_queryset(user, filters: Filters) -> QuerySet | None:
     queryset = visible(user, Project.objects.all())
     if filters.unit:
         queryset = queryset.filter(Q(owner_unit=filters.unit) | Q(implementing_units=filters.unit))
-    if filters.partner:
-        queryset = queryset.filter(organisations__partner_id__in=filters.partner_ids(), organisations__role="1")
+    if filters.partner:  # as the projects list's donor filter: that partner as a funding organisation
+        queryset = queryset.filter(organisations__partner_id=filters.partner.pk, organisations__role="1")
     if filters.field:
         queryset = queryset.filter(fields__field=filters.field)
     return Project.objects.filter(pk__in=queryset.values("pk"))

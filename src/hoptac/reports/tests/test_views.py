@@ -123,3 +123,26 @@ def test_reports_page_refuses_a_bad_period(logged_in, viewer):
     assert response.status_code == 200
     assert "Content-Disposition" not in response
     assert "errorlist" in response.content.decode()
+
+
+def test_dashboard_queries_do_not_grow_with_the_records(logged_in, admin_user, records, unit_a, unit_b):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hoptac.reports.tests.conftest import _agreements, _aid, _tasks
+
+    client = logged_in(admin_user)
+    params = {"from": "2025-01-01", "to": "2025-12-31"}
+    client.get("/", params)  # warm caches (content types, units)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/", params)
+    from hoptac.partners.models import Partner
+
+    ilo = Partner.objects.filter(acronym="ILO").first()
+    _agreements(unit_a, unit_b, ilo)
+    _aid(unit_a, unit_b, ilo)
+    _tasks(unit_a, unit_b)
+    with CaptureQueriesContext(connection) as second:
+        client.get("/", params)
+    assert len(second) <= len(first) + 2, (len(first), len(second))
+    assert len(first) < 250
