@@ -105,6 +105,8 @@ class AgreementForm(forms.ModelForm):
         self.fields["owner_unit"].queryset = owner_units.order_by("kind", "name_vi")
         self.fields["parties"].queryset = Partner.objects.order_by("name_vi")
         self.fields["parties"].help_text = _("One or more. Hold Ctrl (⌘) to choose several.")
+        for name in ("parties", "vietnamese_parties", "fields"):
+            self.fields[name].widget.attrs["data-filterable"] = _("Type to narrow the list")
         self.fields["vietnamese_parties"].queryset = Unit.objects.order_by("kind", "name_vi")
         self.fields["vietnamese_parties"].required = False
         self.fields["fields"].queryset = Field.objects.order_by("name_vi")

@@ -28,6 +28,8 @@ def test_register_an_agreement_and_see_it_on_the_partner_timeline(page, referenc
     page.select_option("select[name=kind]", "memorandum_of_understanding")
     page.fill("input[name=title_vi]", "Bản ghi nhớ hợp tác giao thông đường sắt")
     page.fill("input[name=title_en]", "MoU on railway transport")
+    page.fill("[data-testid=filter-parties]", "co quan phat trien phap")  # typed without diacritics
+    expect(page.locator("select[name=parties] option:not([hidden])")).to_have_count(1)
     page.select_option("select[name=parties]", [str(afd.pk)])
     page.fill("input[name=sig-0-name]", "Nguyễn Văn Thắng")
     page.fill("input[name=sig-0-title]", "Bộ trưởng")
