@@ -618,6 +618,7 @@ def agreements_section(user, filters: Filters, today: datetime.date) -> Section:
 
     headers = [_("Signed on"), _("Number"), _("Title"), _("Kind"), _("Foreign parties"), _("Valid until"), _("Status")]
     section.tables.append(Table("signed", _("Agreements signed in the period"), headers, rows(signed)))
+    section.tables.append(Table("in_force", _("Agreements in force"), headers, rows(states["in_force"])))
     section.tables.append(Table("expiring", _("Agreements expiring within 90 days"), headers, rows(states["expiring"])))
     # Agreements signed per year by kind: the period's years, at least the last five.
     last = filters.date_to.year

@@ -146,3 +146,29 @@ def test_dashboard_queries_do_not_grow_with_the_records(logged_in, admin_user, r
         client.get("/", params)
     assert len(second) <= len(first) + 2, (len(first), len(second))
     assert len(first) < 250
+
+
+def test_figures_api(api, viewer, admin_user, records):
+    assert api().get("/api/v1/reports/figures").status_code == 401
+    response = api(viewer).get("/api/v1/reports/figures", {"date_from": "2025-01-01", "date_to": "2025-12-31"})
+    assert response.status_code == 200
+    body = response.json()
+    sections = {s["key"]: s for s in body["sections"]}
+    documents = {f["key"]: f for f in sections["documents"]["figures"]}
+    assert documents["documents"]["value"] == 3
+    # The same numbers as the dashboard's functions (money as decimal strings).
+    from django.utils import timezone
+
+    from hoptac.reports import figures
+    from hoptac.reports.figures import Filters
+
+    expected = figures.flat(figures.sections(viewer, Filters.year(2025), timezone.localdate()))
+    got = {f"{s['key']}.{f['key']}": f["value"] for s in body["sections"] for f in s["figures"]}
+    assert {k: str(v) for k, v in got.items()} == {k: str(v) for k, v in expected.items()}
+
+
+def test_figures_api_bad_input(api, viewer):
+    response = api(viewer).get("/api/v1/reports/figures", {"date_from": "2025-12-31", "date_to": "2025-01-01"})
+    assert response.status_code == 400
+    assert "date_to" in response.json()["errors"]
+    assert api(viewer).get("/api/v1/reports/figures", {"date_from": "soon"}).status_code in (400, 422)
