@@ -119,12 +119,18 @@ class Derived:
     apply: Callable | None = None
     # A dotted path that must import for the value to exist (the app's own figures).
     needs: str = ""
+    # A dotted path to the TextChoices the value is a code of (shown by its label).
+    codes: str = ""
 
     def available(self) -> bool:
-        return not self.needs or _importable(self.needs) is not None
+        return all(_importable(path) is not None for path in (self.needs, self.codes) if path)
+
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        return tuple((str(k), str(v)) for k, v in _importable(self.codes).choices) if self.codes else ()
 
     def describe(self) -> PortalField:
-        return PortalField(self.name, capfirst(str(self.label)), str(self.help_text), self.kind, derived=self)
+        label = capfirst(str(self.label))
+        return PortalField(self.name, label, str(self.help_text), self.kind, choices=self.choices(), derived=self)
 
 
 @dataclass(frozen=True)
@@ -316,7 +322,8 @@ class Collection:
     def shown(self, obj, f: PortalField, language: str) -> str:
         """The value as a reader sees it on a page."""
         if f.derived is not None:
-            return _show_plain(f.derived.get(obj, language))
+            value = f.derived.get(obj, language)
+            return str(dict(f.choices).get(value, value or "")) if f.choices else _show_plain(value)
         if f.kind == "date" and callable(getattr(obj, f"{f.name}_display", None)):
             return str(getattr(obj, f"{f.name}_display")())  # kept to the precision known
         value = getattr(obj, f.name)
@@ -610,6 +617,24 @@ PROJECT_DERIVED = (
     ),
 )
 
+
+def _agreement_state(obj, language: str) -> str:
+    from django.utils import timezone
+
+    return obj.state_on(timezone.localdate())
+
+
+AGREEMENT_DERIVED = (
+    Derived(
+        "state",
+        _("state today"),
+        "choice",
+        _("Whether the agreement is in force today, from its status and dates (never stored)."),
+        _agreement_state,
+        codes="hoptac.agreements.models.State",
+    ),
+)
+
 # The registry. Order = order on the portal. Names a record app has not declared public
 # (its portal_fields) simply do not appear.
 COLLECTIONS: tuple[Collection, ...] = (
@@ -618,8 +643,9 @@ COLLECTIONS: tuple[Collection, ...] = (
         model_label="agreements.Agreement",
         title=_("Agreements"),
         description=_("International agreements and treaties signed, with their parties, dates, status and text."),
+        derived=AGREEMENT_DERIVED,
         filter_names=("kind", "status", "level", "parties", "fields", "signed_at_country"),
-        list_names=("kind", "parties", "signed_on", "valid_until", "status"),
+        list_names=("kind", "parties", "signed_on", "valid_until", "state"),
         country_lookups=("parties__country",),
         province_lookups=("vietnamese_parties__code",),
     ),

@@ -244,3 +244,21 @@ def test_published_projects_as_valid_iati_without_internal_text(client):
     # IATI carries the original currency; the transaction's free-text description is not public.
     assert tree.find("iati-activity/transaction/value").text == "1000"
     assert tree.find("iati-activity/transaction/description") is None
+
+
+def test_agreements_show_their_state_today_derived_from_status_and_dates(client):
+    agreements = get_collection("agreements")
+    if agreements is None or "state" not in agreements.public_field_names():
+        pytest.skip("agreements.Agreement has not landed")
+    import datetime
+
+    lapsed = records.fill(agreements, published=True, tag=records.PUBLISHED, status="in_force")
+    type(lapsed).objects.filter(pk=lapsed.pk).update(
+        in_force_from=datetime.date(2020, 1, 1), valid_until=datetime.date(2021, 12, 31), automatic_renewal=False
+    )
+    item = next(i for i in json.loads(client.get("/portal/data/agreements.json").content)["items"])
+    assert item["status"] == "in_force"
+    assert item["state"] == "expired"
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/portal/agreements/{lapsed.pk}/").content.decode()
+    assert "<dt>State today</dt><dd>Expired</dd>" in html
