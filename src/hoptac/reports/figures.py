@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -927,9 +928,10 @@ def tasks_section(user, filters: Filters, today: datetime.date) -> Section:
 # Maps
 
 
-def country_volume(user, filters: Filters, measure: str) -> dict[str, int]:
-    """ISO alpha-2 → how many records of `measure` (agreements, projects, delegations) involve
-    that country in the period."""
+def country_volume(user, filters: Filters, measure: str, today: datetime.date | None = None) -> dict[str, int]:
+    """ISO alpha-2 → how many records of `measure` involve that country: agreements signed in
+    the period or in force at its end, projects with transactions in the period (donor's
+    country), delegations in the period (countries visited)."""
     counts: dict[str, set[int]] = {}
     if measure == "delegations":
         delegations = delegations_queryset(user, filters)
@@ -938,7 +940,7 @@ def country_volume(user, filters: Filters, measure: str) -> dict[str, int]:
                 if iso2:
                     counts.setdefault(iso2, set()).add(pk)
     elif measure == "agreements":
-        for pk, iso2 in _agreement_countries(user, filters):
+        for pk, iso2 in _agreement_countries(user, filters, today):
             counts.setdefault(iso2, set()).add(pk)
     elif measure == "projects":
         for pk, iso2 in _project_countries(user, filters):
@@ -946,12 +948,20 @@ def country_volume(user, filters: Filters, measure: str) -> dict[str, int]:
     return {iso2: len(pks) for iso2, pks in sorted(counts.items())}
 
 
-def _agreement_countries(user, filters: Filters) -> list[tuple[int, str]]:
+def _agreement_countries(user, filters: Filters, today: datetime.date | None = None) -> list[tuple[int, str]]:
+    """Agreements signed in the period or in force on its last day, by foreign party's country."""
     signed = agreements_signed(user, filters)
     if signed is None:
         return []
+    from hoptac.agreements import selectors
+
+    day = filters.as_of(today or timezone.localdate())
+    in_force = selectors.agreement_list(user, **_agreement_args(filters), state="in_force", today=day)
+    ids = set(signed.values_list("pk", flat=True)) | set(in_force.values_list("pk", flat=True))
+    Agreement = signed.model
     out = []
-    for pk, own, parent in signed.order_by().values_list("pk", "parties__country_id", "parties__parent__country_id"):
+    rows = Agreement.objects.filter(pk__in=ids).order_by()
+    for pk, own, parent in rows.values_list("pk", "parties__country_id", "parties__parent__country_id"):
         code = own or parent
         if code:
             out.append((pk, code))

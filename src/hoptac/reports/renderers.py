@@ -50,7 +50,7 @@ def render_docx(report: Report) -> bytes:
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     for section in doc.sections:
@@ -59,6 +59,11 @@ def render_docx(report: Report) -> bytes:
     style = doc.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(13)
+    heading_style = doc.styles["Heading 2"]
+    heading_style.font.name = "Times New Roman"
+    heading_style.font.size = Pt(13)
+    heading_style.font.bold = True
+    heading_style.font.color.rgb = RGBColor(0, 0, 0)
 
     def para(text: str, *, bold=False, italic=False, center=False, size=None, cell=None):
         p = cell.add_paragraph() if cell is not None else doc.add_paragraph()

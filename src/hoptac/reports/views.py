@@ -77,7 +77,7 @@ def dashboard(request):
         for key, section in page.items()
         for chart in section.charts
     ]
-    world = {measure: figures.country_volume(user, filters, measure) for measure in figures.MAP_MEASURES}
+    world = {m: figures.country_volume(user, filters, m, today) for m in figures.MAP_MEASURES}
     provinces = figures.province_aid(user, filters)
     measure = request.GET.get("measure") if request.GET.get("measure") in figures.MAP_MEASURES else "agreements"
     context = {
@@ -137,7 +137,7 @@ def map_csv(request, name: str):
     today = timezone.localdate()
     _form, filters = _page_filters(request, today)
     if name == "world":
-        world = {m: figures.country_volume(request.user, filters, m) for m in figures.MAP_MEASURES}
+        world = {m: figures.country_volume(request.user, filters, m, today) for m in figures.MAP_MEASURES}
         headers = [_("ISO code"), _("Country")] + [_measure_label(m) for m in figures.MAP_MEASURES]
         return export_response("csv", "world-map", headers, _world_rows(world))
     if name == "provinces":

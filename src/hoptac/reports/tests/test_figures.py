@@ -190,3 +190,11 @@ def test_task_figures(admin_user, records, today):
     section = figures.tasks_section(admin_user, YEAR_2025, today)
     overdue = next(t for t in section.tables if t.key == "overdue")
     assert [row[0] for row in overdue.rows] == ["1"]
+
+
+def test_country_volume_of_agreements_and_projects(admin_user, records, today):
+    if "agreements" in records:
+        # France: the 2025 agreement and the MoU in force until 31/12/2025 (ILO has no country).
+        assert figures.country_volume(admin_user, YEAR_2025, "agreements", today) == {"FR": 2}
+    if "projects" in records:
+        assert figures.country_volume(admin_user, YEAR_2025, "projects", today) == {}  # ILO, UN Women: no country
