@@ -169,3 +169,25 @@ def test_command_refuses_what_it_cannot_read(tmp_path, programme):
     assert out.getvalue().startswith("row 1: missing column")
     with pytest.raises(CommandError, match="no programme"):
         call_command("import_tasks", str(path), "--programme", "404/XX")
+
+
+@pytest.mark.django_db
+def test_a_lower_plan_points_its_tasks_to_the_upper_tasks(tmp_path, programme):
+    from hoptac.programmes.models import Programme
+
+    upper = Task.objects.create(programme=programme, code="II.3", title="Nhiệm vụ của Chính phủ")
+    plan = Programme.objects.create(title="Kế hoạch của Bộ", document_number="2/KH-BYT", parent=programme)
+    path = write_csv(
+        tmp_path / "plan.csv",
+        [["1", "Nhiệm vụ của Bộ", "Bộ Y tế", "II.3"], ["2", "Nhiệm vụ khác", "Bộ Y tế", "IX.9"]],
+        header=["Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Nhiệm vụ cấp trên"],
+    )
+    result = import_tasks(path, plan)
+    assert result.errors == [(3, "no task 'IX.9' in the upper programme")]
+    path = write_csv(
+        tmp_path / "plan.csv",
+        [["1", "Nhiệm vụ của Bộ", "Bộ Y tế", "II.3"]],
+        header=["Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Nhiệm vụ cấp trên"],
+    )
+    assert import_tasks(path, plan).ok
+    assert list(upper.lower_tasks.values_list("programme__document_number", flat=True)) == ["2/KH-BYT"]

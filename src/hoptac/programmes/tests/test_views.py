@@ -153,3 +153,21 @@ def test_create_programme_and_task_pages(logged_in, editor, unit_a):
         },
     )
     assert response.status_code == 200 and 'data-testid="conflict"' in response.content.decode()
+
+
+def test_task_lists_use_a_fixed_number_of_queries(logged_in, viewer, demo, django_assert_max_num_queries):
+    client = logged_in(viewer)
+    for url in ("/programmes/tasks/", "/programmes/overdue/", "/programmes/matrix/", "/programmes/my/", "/programmes/"):
+        with django_assert_max_num_queries(25):
+            text(client.get(url))
+
+
+def test_a_programme_cannot_implement_itself(editor, programme):
+    from django.core.exceptions import ValidationError
+
+    from hoptac.programmes import services
+    from hoptac.programmes.models import Programme
+
+    child = Programme.objects.create(title="Kế hoạch con", parent=programme)
+    with pytest.raises(ValidationError):
+        services.programme_update(programme, user=editor, version=programme.version, parent=child)
