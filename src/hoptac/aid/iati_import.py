@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from lxml import etree
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from hoptac.aid.iati import NS, SUPPORTED_VERSIONS, XML_LANG, codelist, schema
 from hoptac.aid.models import (
+    CENT,
     STATUS_BY_CODE,
     Budget,
     Indicator,
@@ -440,95 +442,67 @@ class Importer:
             "source_file": os.path.basename(path)[:500],
         }
 
-    def _parts(self, project: Project, a: dict) -> dict[str, list]:
-        lookups = self.lookups
-        orgs = []
+    def _rows(self, pid: int, a: dict, w: "_Writer") -> None:
+        """Append the rows of one activity's parts to the writer's lists (plain tuples: building
+        model instances would cost more than writing them)."""
+        lookups, date, now = self.lookups, w.date, w.now
         for i, (role, ref, org_type, name) in enumerate(a["orgs"]):
             partner_id = lookups.partners.get(fold(name)) if name else None
-            orgs.append(
-                ProjectOrganisation(
-                    project=project,
-                    position=i,
-                    role=role[:8],
-                    ref=ref[:255],
-                    org_type=org_type[:8],
-                    # A registry partner is named by the registry; the name is kept only otherwise.
-                    name="" if partner_id else name[:500],
-                    partner_id=partner_id,
-                )
-            )
-        sectors = [
-            ProjectSector(
-                project=project,
-                position=i,
-                vocabulary=vocabulary[:8],
-                code=code[:32],
-                name=name[:500],
-                percentage=p if p is not None and 0 <= p <= 100 else None,
-            )
-            for i, (vocabulary, code, name, p) in enumerate(a["sectors"])
-        ]
-        locations = []
+            # A registry partner is named by the registry; the name is kept only otherwise.
+            w.orgs.append((pid, role[:8], partner_id, "" if partner_id else name[:500], ref[:255], org_type[:8], i))
+        for i, (vocabulary, code, name, p) in enumerate(a["sectors"]):
+            w.sectors.append((pid, vocabulary[:8], code[:32], name[:500], _percent(p), i))
         for i, (ref, name, admin_code, p) in enumerate(a["locations"]):
             province = lookups.provinces.get(fold(admin_code)) if admin_code else None
             province = province or (lookups.provinces.get(fold(name)) if name else None)
-            locations.append(
-                ProjectLocation(
-                    project=project,
-                    position=i,
-                    province_id=province,
-                    name="" if province else name[:500],
-                    ref=ref[:255],
-                    percentage=p if p is not None and 0 <= p <= 100 else None,
+            w.locations.append((pid, province, "" if province else name[:500], ref[:255], _percent(p), i))
+        for b in a["budgets"]:
+            if b.get("start") and b.get("end") and b.get("value") is not None and b.get("value_date"):
+                w.budgets.append(
+                    (
+                        pid,
+                        b["type"][:4],
+                        b["status"][:4],
+                        date(b["start"]),
+                        date(b["end"]),
+                        b["value"].quantize(CENT),
+                        b.get("currency", "")[:3],
+                        date(b["value_date"]),
+                    )
+                )
+        user_id = self.user.pk if self.user is not None else None
+        for i, t in enumerate(a["transactions"]):
+            value = t["value"].quantize(CENT)
+            currency = (t.get("currency") or a["currency"])[:3]
+            c = self.rates.convert(value, currency, t["value_date"]) if currency else None
+            w.transactions.append(
+                (
+                    1,
+                    now,
+                    now,
+                    pid,
+                    t["ref"][:255],
+                    t.get("type", "")[:8],
+                    date(t["date"]),
+                    value,
+                    currency,
+                    date(t["value_date"]),
+                    t["description"],
+                    t["provider"][1][:500],
+                    t["provider"][0][:255],
+                    t["receiver"][1][:500],
+                    t["receiver"][0][:255],
+                    date(c.month) if c else None,
+                    c.rate_vnd if c else None,
+                    c.rate_usd if c else None,
+                    c.value_vnd if c else None,
+                    c.value_usd if c else None,
+                    i,
+                    user_id,
                 )
             )
-        budgets = [
-            Budget(
-                project=project,
-                budget_type=b["type"][:4],
-                budget_status=b["status"][:4],
-                period_start=b["start"],
-                period_end=b["end"],
-                value=b["value"],
-                currency=b.get("currency", "")[:3],
-                value_date=b["value_date"],
-            )
-            for b in a["budgets"]
-            if b.get("start") and b.get("end") and b.get("value") is not None and b.get("value_date")
-        ]
-        transactions = []
-        for i, t in enumerate(a["transactions"]):
-            value = t.get("value")
-            currency = (t.get("currency") or a["currency"])[:3]
-            tx = Transaction(
-                project=project,
-                position=i,
-                ref=t["ref"][:255],
-                type_code=t.get("type", "")[:8],
-                date=t["date"],
-                value=value,
-                currency=currency,
-                value_date=t["value_date"],
-                description=t["description"],
-                provider_ref=t["provider"][0][:255],
-                provider_name=t["provider"][1][:500],
-                receiver_ref=t["receiver"][0][:255],
-                receiver_name=t["receiver"][1][:500],
-                created_by=self.user,
-            )
-            conversion = self.rates.convert(value, currency, tx.value_date) if currency and value is not None else None
-            if conversion is not None:
-                tx.rate_month, tx.rate_vnd, tx.rate_usd = conversion.month, conversion.rate_vnd, conversion.rate_usd
-                tx.value_vnd, tx.value_usd = conversion.value_vnd, conversion.value_usd
-            transactions.append(tx)
-        return {
-            "orgs": orgs,
-            "sectors": sectors,
-            "locations": locations,
-            "budgets": budgets,
-            "transactions": transactions,
-            "results": a["results"],
-        }
+        for i, r in enumerate(a["results"]):
+            w.results.append(((pid, i), (pid, r["type"][:4], r["title"][:1000], r["description"], i), r["indicators"]))
 
     def write_batch(self, batch: list[dict], path: str, result: FileResult) -> None:
         ids = [a["identifier"] for a in batch]
@@ -564,10 +538,9 @@ class Importer:
                 by_code[values["code"]] = project
             project.search_text = project.make_search_text()
             pairs.append((project, a))
+        writer = _Writer()
         if updated_projects:
-            Transaction.objects.filter(project__in=updated_projects).delete()
-            for model in (ProjectOrganisation, ProjectSector, ProjectLocation, Budget, Result):
-                model.objects.filter(project__in=updated_projects).delete()
+            writer.delete_parts([p.pk for p in updated_projects])
             bulk_update_with_history(
                 updated_projects,
                 Project,
@@ -580,57 +553,9 @@ class Importer:
             bulk_create_with_history(
                 new_projects, Project, batch_size=BATCH, default_user=self.user, default_change_reason="IATI import"
             )
-        orgs, sectors, locations, budgets, transactions = [], [], [], [], []
-        results: list[tuple[Result, list[dict]]] = []
         for project, a in pairs:
-            parts = self._parts(project, a)
-            orgs += parts["orgs"]
-            sectors += parts["sectors"]
-            locations += parts["locations"]
-            budgets += parts["budgets"]
-            transactions += parts["transactions"]
-            for i, r in enumerate(parts["results"]):
-                results.append(
-                    (
-                        Result(
-                            project=project,
-                            position=i,
-                            result_type=r["type"][:4],
-                            title=r["title"][:1000],
-                            description=r["description"],
-                        ),
-                        r["indicators"],
-                    )
-                )
-        ProjectOrganisation.objects.bulk_create(orgs, batch_size=1000)
-        ProjectSector.objects.bulk_create(sectors, batch_size=1000)
-        ProjectLocation.objects.bulk_create(locations, batch_size=1000)
-        Budget.objects.bulk_create(budgets, batch_size=1000)
-        if transactions:
-            bulk_create_with_history(
-                transactions, Transaction, batch_size=1000, default_user=self.user, default_change_reason="IATI import"
-            )
-        if results:
-            Result.objects.bulk_create([r for r, _ in results], batch_size=1000)
-            Indicator.objects.bulk_create(
-                [
-                    Indicator(
-                        result=r,
-                        position=j,
-                        measure=ind["measure"][:4],
-                        title=ind["title"][:1000],
-                        baseline_year=ind["baseline_year"],
-                        baseline_value=ind["baseline"],
-                        period_start=ind.get("period_start"),
-                        period_end=ind.get("period_end"),
-                        target_value=ind.get("target", ""),
-                        actual_value=ind.get("actual", ""),
-                    )
-                    for r, indicators in results
-                    for j, ind in enumerate(indicators)
-                ],
-                batch_size=1000,
-            )
+            self._rows(project.pk, a, writer)
+        writer.write([p.pk for p, _a in pairs], self.user)
 
     # ---- a file ------------------------------------------------------------------------------
 
@@ -748,6 +673,159 @@ class Importer:
         result.rejected = 0
         result.streaming = False
         return n
+
+
+def _percent(p: Decimal | None) -> Decimal | None:
+    return p.quantize(Decimal("0.001")) if p is not None and 0 <= p <= 100 else None
+
+
+class _Writer:
+    """Rows of a batch's parts, written with one executemany per table (the ORM's per-object
+    preparation costs more than the database's write; see docs/benchmarks.md)."""
+
+    def __init__(self):
+        ops = connection.ops
+        self.now = ops.adapt_datetimefield_value(timezone.now())
+        self.date = ops.adapt_datefield_value
+        self.orgs: list[tuple] = []
+        self.sectors: list[tuple] = []
+        self.locations: list[tuple] = []
+        self.budgets: list[tuple] = []
+        self.transactions: list[tuple] = []
+        self.results: list[tuple] = []
+
+    @staticmethod
+    def _insert(cursor, model, fields: list[str], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        cursor.executemany(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})", rows)
+
+    def delete_parts(self, project_ids: list[int]) -> None:
+        qn = connection.ops.quote_name
+        marks = ", ".join(["%s"] * len(project_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {qn(Indicator._meta.db_table)} WHERE result_id IN "
+                f"(SELECT id FROM {qn(Result._meta.db_table)} WHERE project_id IN ({marks}))",
+                project_ids,
+            )
+            for model in (Transaction, ProjectOrganisation, ProjectSector, ProjectLocation, Budget, Result):
+                cursor.execute(f"DELETE FROM {qn(model._meta.db_table)} WHERE project_id IN ({marks})", project_ids)
+
+    def write(self, project_ids: list[int], user) -> None:
+        insert = self._insert
+        with connection.cursor() as cursor:
+            insert(
+                cursor,
+                ProjectOrganisation,
+                ["project", "role", "partner", "name", "ref", "org_type", "position"],
+                self.orgs,
+            )
+            insert(
+                cursor, ProjectSector, ["project", "vocabulary", "code", "name", "percentage", "position"], self.sectors
+            )
+            insert(
+                cursor,
+                ProjectLocation,
+                ["project", "province", "name", "ref", "percentage", "position"],
+                self.locations,
+            )
+            insert(
+                cursor,
+                Budget,
+                [
+                    "project",
+                    "budget_type",
+                    "budget_status",
+                    "period_start",
+                    "period_end",
+                    "value",
+                    "currency",
+                    "value_date",
+                ],
+                self.budgets,
+            )
+            insert(cursor, Transaction, TX_FIELDS, self.transactions)
+            if self.transactions:
+                # Their history rows ("created by the IATI import"), as record_create would write.
+                qn = connection.ops.quote_name
+                marks = ", ".join(["%s"] * len(project_ids))
+                cursor.execute(
+                    f"SELECT project_id, position, id FROM {qn(Transaction._meta.db_table)} "
+                    f"WHERE project_id IN ({marks})",
+                    project_ids,
+                )
+                tx_ids = {(pid, pos): pk for pid, pos, pk in cursor.fetchall()}
+                history = [
+                    (tx_ids[(row[3], row[20])], *row, self.now, "IATI import", "+", user.pk if user else None)
+                    for row in self.transactions
+                ]
+                insert(
+                    cursor,
+                    Transaction.history.model,
+                    ["id", *TX_FIELDS, "history_date", "history_change_reason", "history_type", "history_user"],
+                    history,
+                )
+            if self.results:
+                insert(
+                    cursor,
+                    Result,
+                    ["project", "result_type", "title", "description", "position"],
+                    [row for _key, row, _ind in self.results],
+                )
+                qn = connection.ops.quote_name
+                marks = ", ".join(["%s"] * len(project_ids))
+                cursor.execute(
+                    f"SELECT project_id, position, id FROM {qn(Result._meta.db_table)} WHERE project_id IN ({marks})",
+                    project_ids,
+                )
+                result_ids = {(pid, pos): pk for pid, pos, pk in cursor.fetchall()}
+                indicators = []
+                for key, _row, inds in self.results:
+                    rid = result_ids[key]
+                    for j, ind in enumerate(inds):
+                        start, end = ind.get("period_start"), ind.get("period_end")
+                        indicators.append(
+                            (
+                                rid,
+                                ind["measure"][:4],
+                                ind["title"][:1000],
+                                ind["baseline_year"],
+                                ind["baseline"],
+                                self.date(start) if start else None,
+                                self.date(end) if end else None,
+                                ind.get("target", ""),
+                                ind.get("actual", ""),
+                                j,
+                            )
+                        )
+                insert(
+                    cursor,
+                    Indicator,
+                    [
+                        "result",
+                        "measure",
+                        "title",
+                        "baseline_year",
+                        "baseline_value",
+                        "period_start",
+                        "period_end",
+                        "target_value",
+                        "actual_value",
+                        "position",
+                    ],
+                    indicators,
+                )
+
+
+TX_FIELDS = [
+    "version", "created_at", "updated_at", "project", "ref", "type_code", "date", "value", "currency", "value_date",
+    "description", "provider_name", "provider_ref", "receiver_name", "receiver_ref", "rate_month", "rate_vnd",
+    "rate_usd", "value_vnd", "value_usd", "position", "created_by",
+]  # fmt: skip
 
 
 def well_formedness_error(path: str) -> str:
