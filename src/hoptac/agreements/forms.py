@@ -55,6 +55,18 @@ class AgreementFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All years"))] + [(str(y), str(y)) for y in years]
 
 
+def _bilingual(obj) -> str:
+    name_en = getattr(obj, "name_en", "")
+    return f"{obj.name_vi} · {name_en}" if name_en and name_en != obj.name_vi else obj.name_vi
+
+
+def _partner_label(partner) -> str:
+    label = f"{partner.name_vi} ({partner.acronym})" if partner.acronym else partner.name_vi
+    if partner.name_en and partner.name_en != partner.name_vi:
+        label += f" · {partner.name_en}"
+    return label
+
+
 class AgreementForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -105,6 +117,10 @@ class AgreementForm(forms.ModelForm):
         self.fields["owner_unit"].queryset = owner_units.order_by("kind", "name_vi")
         self.fields["parties"].queryset = Partner.objects.order_by("name_vi")
         self.fields["parties"].help_text = _("One or more. Hold Ctrl (⌘) to choose several.")
+        # Both names in each option, so the search box finds a partner in either language.
+        self.fields["parties"].label_from_instance = _partner_label
+        self.fields["vietnamese_parties"].label_from_instance = _bilingual
+        self.fields["fields"].label_from_instance = _bilingual
         for name in ("parties", "vietnamese_parties", "fields"):
             self.fields[name].widget.attrs["data-filterable"] = _("Type to narrow the list")
         self.fields["vietnamese_parties"].queryset = Unit.objects.order_by("kind", "name_vi")
