@@ -266,11 +266,12 @@ def reports_in_round(programme: Programme, rnd: Round) -> set[int]:
 
 def round_status(programme: Programme, rnd: Round) -> list[UnitRound]:
     """Per lead unit: the tasks it must report on in the round, and those it has reported on.
-    Tasks closed before the period began, and suspended ones, owe nothing."""
+    Suspended tasks, and tasks closed by the round's due day (their completion is their report),
+    owe nothing."""
     tasks = (
         Task.objects.filter(programme=programme, lead_unit__isnull=False)
         .exclude(status=Task.Status.SUSPENDED)
-        .exclude(status__in=Task.CLOSED, completed_on__lt=rnd.period_start)
+        .exclude(status__in=Task.CLOSED, completed_on__lte=rnd.due_date)
         .select_related("lead_unit")
         .order_by("lead_unit__name_vi", "position", "pk")
     )

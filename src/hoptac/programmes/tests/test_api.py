@@ -138,6 +138,8 @@ def test_contributor_cannot_see_other_units_tasks(api, contributor, make_task, o
 def test_rounds_show_who_has_not_reported(api, viewer, programme, cycle, make_task, other_ministry):
     reported = make_task(code="1")
     make_task(code="2", lead_unit=other_ministry)
+    make_task(code="3", lead_unit=other_ministry, status="completed", completed_on=D(2026, 5, 1))
+    make_task(code="4", lead_unit=other_ministry, status="suspended")
     ProgressReport.objects.create(
         task=reported, unit=reported.lead_unit, reported_on=D(2026, 6, 1), narrative="x", percent=5,
         period_end=D(2026, 6, 30),
@@ -148,6 +150,7 @@ def test_rounds_show_who_has_not_reported(api, viewer, programme, cycle, make_ta
     by_unit = {u["unit"]: u for u in current["units"]}
     assert by_unit[reported.lead_unit_id]["missing"] == []
     assert by_unit[other_ministry.pk]["missing"] == [Task.objects.get(code="2").pk]
+    assert by_unit[other_ministry.pk]["required"] == 1  # closed and suspended tasks owe nothing
 
 
 def test_add_a_cycle(api, editor, programme):
