@@ -129,7 +129,8 @@ def step_iatikit(path: str) -> dict:
 
 def _django(database_url: str | None) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    os.environ.setdefault("HOPTAC_DEBUG", "1")
+    os.environ["HOPTAC_DEBUG"] = "0"
+    os.environ.setdefault("HOPTAC_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
     os.environ["DJANGO_SETTINGS_MODULE"] = "hoptac.config.settings"
     if database_url:
         os.environ["DATABASE_URL"] = database_url
