@@ -41,3 +41,48 @@ def pytest_runtest_setup(item):
             if os.environ.get("HOPTAC_REQUIRE_POSTGRES") == "1":
                 pytest.fail("HOPTAC_REQUIRE_POSTGRES=1 but DATABASE_URL does not point to PostgreSQL", pytrace=False)
             pytest.skip("PostgreSQL test: runs when DATABASE_URL points to PostgreSQL (the second pass of .ci/run)")
+
+
+# ---- browser fixtures, shared by every browser test (one Playwright per test session: two
+# sync_playwright() instances in one process collide on the event loop) ----------------------
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests start from an emptied database: put the reference data back."""
+    from hoptac.org.demo import load_demo_units
+    from hoptac.reference.loaders import load_all
+
+    load_all()
+    return load_demo_units()
