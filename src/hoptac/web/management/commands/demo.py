@@ -35,12 +35,13 @@ class Command(BaseCommand):
         from hoptac.documents.demo import load_demo as documents
         from hoptac.programmes.demo import load_demo as programmes
 
+        # Documents first: the record demos link the seed articles as their sources and texts.
         return [
+            ("documents", documents),
             ("agreements", agreements),
             ("events and delegations", activities),
             ("aid projects", aid),
             ("action programmes", programmes),
-            ("documents", documents),
         ]
 
     def _demo_user(self, unit) -> tuple[str, str]:
