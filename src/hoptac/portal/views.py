@@ -58,21 +58,27 @@ def _row(collection, obj, language: str) -> dict:
 
 @public_page
 def home(request):
+    """Every collection with its latest records; with `q`, the records matching it in each."""
     language = _lang()
+    query = (request.GET.get("q") or "").strip()[:200]
     sections = []
     for collection in active_collections():
-        published = collection.published()
-        date_field = collection.date_field()
-        latest = published.order_by(f"-{date_field.name}", "-pk") if date_field else published
+        if query:
+            matching, _filters, _q = records(collection, {"q": query}, language)
+        else:
+            matching = collection.published()
+            date_field = collection.date_field()
+            if date_field:
+                matching = matching.order_by(f"-{date_field.name}", "-pk")
         sections.append(
             {
                 "collection": collection,
-                "count": published.count(),
-                "latest": [_row(collection, obj, language) for obj in latest[:5]],
+                "count": matching.count(),
+                "latest": [_row(collection, obj, language) for obj in matching[:5]],
                 "columns": collection.list_fields(),
             }
         )
-    return _render(request, "portal/home.html", {"sections": sections, "portal_area": "home"})
+    return _render(request, "portal/home.html", {"sections": sections, "q": query, "portal_area": "home"})
 
 
 @public_page

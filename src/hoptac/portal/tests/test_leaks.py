@@ -140,6 +140,9 @@ def test_searching_for_internal_words_finds_nothing(client, made):
             assert response.status_code == 200
             table = response.content.decode().split('data-testid="portal-table"')[1]
             assert "/portal/" not in table.split("</table>")[0], (collection.slug, word)
+    for word in ("internalsecret", "hiddenunpub", "notheldpub"):
+        html = client.get("/portal/", {"q": word}).content.decode()
+        assert not re.search(r'href="/portal/[a-z]+/\d+/"', html), word
 
 
 def test_every_registered_collection_is_active_or_waits_for_its_app():

@@ -262,3 +262,10 @@ def test_agreements_show_their_state_today_derived_from_status_and_dates(client)
     client.cookies["django_language"] = "en"
     html = client.get(f"/portal/agreements/{lapsed.pk}/").content.decode()
     assert "<dt>State today</dt><dd>Expired</dd>" in html
+
+
+def test_home_searches_every_collection(client, fund):
+    html = client.get("/portal/", {"q": "huu nghi da nang"}).content.decode()
+    assert f"/portal/partners/{fund.pk}/" in html
+    assert "/portal/partners/?q=huu%20nghi%20da%20nang" in html
+    assert "/portal/partners/1/" not in html  # only the matches
