@@ -127,7 +127,8 @@ def test_create_programme_and_task_pages(logged_in, editor, unit_a):
         f"/programmes/{programme.pk}/tasks/new/",
         {"title": "Nhiệm vụ", "lead_unit": unit_a.pk, "deadline_kind": "date", "status": "not_started", "position": 0},
     )
-    assert response.status_code == 200 and "needs the date" in response.content.decode()
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not Task.objects.filter(programme=programme).exists()
     response = client.post(
         f"/programmes/{programme.pk}/tasks/new/",
         {
