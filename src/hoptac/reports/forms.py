@@ -16,9 +16,15 @@ class PeriodForm(forms.Form):
 
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True), required=False)
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.all(), required=False)
-    field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.all(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.filter(is_active=True), required=False, empty_label=_("All units")
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.order_by("name_vi"), required=False, empty_label=_("All partners")
+    )
+    field = forms.ModelChoiceField(
+        label=_("Field"), queryset=Field.objects.order_by("name_vi"), required=False, empty_label=_("All fields")
+    )
 
     # The query string uses short names: ?from=2025-01-01&to=2025-12-31&unit=3
     def __init__(self, data=None, *args, **kwargs):
