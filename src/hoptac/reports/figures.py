@@ -9,7 +9,8 @@ Conventions:
 - the period is inclusive (`date_from` <= day <= `date_to`);
 - "as of" state (in force, overdue...) is taken on `filters.as_of(today)`: the end of the period,
   or today if the period runs past today;
-- the unit filter keeps records of that unit and the units below it;
+- each filter is applied as the record's own list applies it (its app's selector is called with
+  the same arguments), so that a figure equals the total of the list it links to;
 - money is Decimal, summed in the database, shown in VND and USD.
 """
 
@@ -37,14 +38,6 @@ def model(app_label: str, name: str) -> type[Model] | None:
         return apps.get_model(app_label, name)
     except LookupError:
         return None
-
-
-def _has_field(model_cls: type[Model], name: str) -> bool:
-    try:
-        model_cls._meta.get_field(name)
-    except Exception:
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,10 +166,6 @@ def not_available(key: str, title: str) -> Section:
     return Section(key, title, available=False, note=_("Not available yet: this record type has not landed."))
 
 
-def _visible(user, queryset: QuerySet) -> QuerySet:
-    return queryset if user is None else visible(user, queryset)
-
-
 def _in_period(queryset: QuerySet, lookup: str, filters: Filters) -> QuerySet:
     return queryset.filter(**{f"{lookup}__gte": filters.date_from, f"{lookup}__lte": filters.date_to})
 
@@ -197,47 +186,6 @@ def _name(obj, lang: str | None = None) -> str:
     if hasattr(obj, "display_name"):
         return obj.display_name(lang)
     return str(obj)
-
-
-def _unit_filter(queryset: QuerySet, filters: Filters, lookups: tuple[str, ...]) -> QuerySet:
-    ids = filters.unit_ids()
-    if ids is None:
-        return queryset
-    from django.db.models import Q
-
-    q = Q(pk__in=[])
-    for lookup in lookups:
-        q |= Q(**{f"{lookup}__in": ids})
-    return queryset.filter(q).distinct()
-
-
-def _partner_filter(queryset: QuerySet, filters: Filters, lookups: tuple[str, ...]) -> QuerySet:
-    ids = filters.partner_ids()
-    if ids is None:
-        return queryset
-    from django.db.models import Q
-
-    q = Q(pk__in=[])
-    for lookup in lookups:
-        q |= Q(**{f"{lookup}__in": ids})
-    return queryset.filter(q).distinct()
-
-
-def _field_filter(queryset: QuerySet, filters: Filters, lookup: str | None) -> QuerySet:
-    if not filters.field or not lookup:
-        return queryset
-    return queryset.filter(**{f"{lookup}": filters.field}).distinct()
-
-
-def _list_params(filters: Filters, **extra) -> dict:
-    """Filter parameters every list understands (each ignores what it does not know)."""
-    params = {
-        "unit": filters.unit.pk if filters.unit else "",
-        "partner": filters.partner.pk if filters.partner else "",
-        "field": filters.field.pk if filters.field else "",
-    }
-    params.update(extra)
-    return params
 
 
 # --------------------------------------------------------------------------------------------
