@@ -815,6 +815,37 @@ def tasks_list(user, filters: Filters, today: datetime.date, **extra) -> list | 
     )
 
 
+def _progress_rows(tasks: list, as_of: datetime.date, lang: str) -> list[list]:
+    """One row per task: its latest progress report on or before `as_of` (returned ones left out)."""
+    from hoptac.programmes.models import ProgressReport
+    from hoptac.programmes.selectors import deadline_text
+
+    latest: dict[int, object] = {}
+    for report in (
+        ProgressReport.objects.filter(
+            task__in=[t.pk for t in tasks], kind=ProgressReport.Kind.REPORT, reported_on__lte=as_of
+        )
+        .exclude(status=ProgressReport.Status.RETURNED)
+        .order_by("task_id", "-reported_on", "-pk")
+    ):
+        latest.setdefault(report.task_id, report)
+    rows = []
+    for task in tasks:
+        report = latest.get(task.pk)
+        progress = difficulties = ""
+        if report is not None:
+            bits = [f"{report.reported_on:%d/%m/%Y}"]
+            if report.percent is not None:
+                bits.append(f"{report.percent}%")
+            if report.milestone:
+                bits.append(report.milestone)
+            progress = " · ".join(bits) + (f": {report.narrative}" if report.narrative else "")
+            difficulties = "\n".join(x for x in (report.difficulties, report.proposals) if x)
+        rows.append([task.code, task.title, _name(task.lead_unit, lang), deadline_text(task), task.st.label,
+                     progress, difficulties])  # fmt: skip
+    return rows
+
+
 def tasks_section(user, filters: Filters, today: datetime.date) -> Section:
     title = _("Action-programme tasks")
     tasks = tasks_list(user, filters, today)
@@ -855,6 +886,15 @@ def tasks_section(user, filters: Filters, today: datetime.date) -> Section:
             [_("Code"), _("Task"), _("Lead unit"), _("Deadline"), _("Days late"), _("Expected product")],
             [[t.code, t.title, _name(t.lead_unit, lang), t.st.due, t.st.days_late, t.expected_product]
              for t in overdue],
+        )
+    )  # fmt: skip
+    section.tables.append(
+        Table(
+            "progress",
+            _("Progress by task"),
+            [_("Code"), _("Task"), _("Lead unit"), _("Deadline"), _("State"), _("Latest progress"),
+             _("Difficulties and proposals")],
+            _progress_rows(tasks, filters.as_of(today), lang),
         )
     )  # fmt: skip
     section.charts.append(

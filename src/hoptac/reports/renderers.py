@@ -334,5 +334,5 @@ def _col_widths(headers: list[str], rows: list[list[str]]) -> tuple[float, ...]:
         longest_word = max((len(w) for w in header.split()), default=1)
         lengths = [len(row[i]) for row in rows[:200]] or [len(header)]
         typical = sorted(lengths)[len(lengths) * 3 // 4]
-        widths.append(float(min(max(typical, longest_word, 11), 30)))
+        widths.append(float(min(max(typical, longest_word, 7), 30)))
     return tuple(widths)

@@ -185,6 +185,19 @@ def _tasks(unit_a, unit_b) -> dict:
                 completed_on=done,
             )  # fmt: skip
         )
+    from hoptac.programmes.models import ProgressReport
+
+    first = made[0]
+    ProgressReport.objects.create(
+        task=first,
+        unit=unit_a,
+        reported_on=d(2025, 5, 1),
+        percent=40,
+        narrative="Draft circulated",
+        difficulties="Late comments",
+    )
+    ProgressReport.objects.create(task=first, unit=unit_a, reported_on=d(2026, 1, 10), percent=90,
+                                  narrative="After the period")  # fmt: skip
     return {"tasks": made}
 
 

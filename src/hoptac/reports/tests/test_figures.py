@@ -198,3 +198,13 @@ def test_country_volume_of_agreements_and_projects(admin_user, records, today):
         assert figures.country_volume(admin_user, YEAR_2025, "agreements", today) == {"FR": 2}
     if "projects" in records:
         assert figures.country_volume(admin_user, YEAR_2025, "projects", today) == {}  # ILO, UN Women: no country
+
+
+def test_task_progress_as_of_the_period_end(admin_user, records, today):
+    if "tasks" not in records:
+        pytest.skip("programmes not landed")
+    section = figures.tasks_section(admin_user, YEAR_2025, today)
+    progress = {row[0]: row for row in next(t for t in section.tables if t.key == "progress").rows}
+    assert progress["1"][5] == "01/05/2025 · 40%: Draft circulated"
+    assert progress["1"][6] == "Late comments"
+    assert progress["3"][5] == ""
