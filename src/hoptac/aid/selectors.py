@@ -148,6 +148,23 @@ def project_figures(project: Project) -> Figures:
     return figures(Transaction.objects.filter(project=project))
 
 
+def descendant_ids(project: Project) -> set[int]:
+    """The project and every project below it (a programme's projects, theirs, ...)."""
+    ids, frontier = {project.pk}, [project.pk]
+    while frontier:
+        frontier = list(Project.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids.update(frontier)
+    return ids
+
+
+def programme_figures(project: Project) -> Figures | None:
+    """Figures of a programme with all its projects; None for a project without children."""
+    ids = descendant_ids(project)
+    if len(ids) == 1:
+        return None
+    return figures(Transaction.objects.filter(project_id__in=ids))
+
+
 def totals(projects: QuerySet) -> Figures:
     """Figures of a filtered set of projects (each transaction once)."""
     ids = projects.order_by().values("pk")

@@ -121,6 +121,7 @@ def project_detail(request, pk: int):
     context = {
         "project": project,
         "figures": selectors.project_figures(project),
+        "programme_figures": selectors.programme_figures(project),
         "tab": tab,
         "organisations": project.organisations.select_related("partner"),
         "sectors": project.sectors.all(),

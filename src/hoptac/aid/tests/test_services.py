@@ -150,3 +150,15 @@ def test_programme_cannot_contain_itself(editor):
     child = make_project(editor, code="C", parent=prog)
     with pytest.raises(ValidationError):
         services.project_update(prog, user=editor, version=prog.version, parent=child)
+
+
+def test_programme_figures_include_its_projects(editor):
+    prog = make_project(editor, code="PROG")
+    child = make_project(editor, code="C", parent=prog)
+    grandchild = make_project(editor, code="G", parent=child)
+    add_tx(editor, prog, TransactionType.COMMITMENT, "100")
+    add_tx(editor, grandchild, TransactionType.COMMITMENT, "300")
+    add_tx(editor, grandchild, TransactionType.DISBURSEMENT, "200")
+    f = selectors.programme_figures(prog)
+    assert f.committed_usd == Decimal("400.00") and f.disbursement_rate == Decimal("50.0")
+    assert selectors.programme_figures(grandchild) is None
