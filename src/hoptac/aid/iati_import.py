@@ -48,6 +48,7 @@ from hoptac.aid.models import (
 from hoptac.aid.rates import RateTable
 from hoptac.org.models import Unit
 from hoptac.search.folding import fold
+from hoptac.search.index import index_after_commit
 
 BATCH = 500
 MAX_AMOUNT = Decimal(10) ** 20
@@ -144,7 +145,10 @@ class _Lookups:
 
 
 class Importer:
-    def __init__(self, *, user=None, owner_unit: Unit | None = None, progress: Progress | None = None):
+    def __init__(
+        self, *, user=None, owner_unit: Unit | None = None, progress: Progress | None = None, index: bool = False
+    ):
+        self.index = index  # add the projects to the search index once the file is committed
         self.user = user
         self.owner_unit = owner_unit
         self.progress = progress
@@ -554,6 +558,9 @@ class Importer:
         for project, a in pairs:
             self._rows(project.pk, a, writer)
         writer.write([p.pk for p, _a in pairs], self.user)
+        if self.index:
+            for project, _a in pairs:
+                index_after_commit(project)
 
     # ---- a file ------------------------------------------------------------------------------
 

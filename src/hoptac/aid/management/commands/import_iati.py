@@ -19,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--owner-unit", default="", help="Code of the unit that owns new projects")
         parser.add_argument("--quiet", action="store_true", help="No progress bar and no warnings")
         parser.add_argument("--max-warnings", type=int, default=20, help="Warnings printed per file")
+        parser.add_argument(
+            "--no-index", action="store_true", help="Do not add the projects to the search index (run hoptac reindex)"
+        )
 
     def handle(self, *args, **options):
         owner_unit = None
@@ -27,7 +30,11 @@ class Command(BaseCommand):
             if owner_unit is None:
                 raise CommandError(f"no unit with code {options['owner_unit']}")
         show_progress = not options["quiet"] and sys.stderr.isatty()
-        importer = Importer(owner_unit=owner_unit, progress=self._progress if show_progress else None)
+        importer = Importer(
+            owner_unit=owner_unit,
+            progress=self._progress if show_progress else None,
+            index=not options["no_index"],
+        )
         totals = {"imported": 0, "updated": 0, "rejected": 0, "ok": 0, "bad": 0}
         for path in options["files"]:
             self._current = path
