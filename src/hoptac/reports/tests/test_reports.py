@@ -78,6 +78,8 @@ def test_vietnamese_is_the_default_layout(today):
     assert report.period == "(Từ ngày 01/01/2025 đến ngày 31/12/2025)"
     assert [s.number for s in report.sections] == ["I", "II", "III", "IV", "V", "VI", "VII"]
     assert report.ministry == "BỘ NỘI VỤ"
+    assert report.title != "Annual report on international cooperation"  # translated
+    assert report.labels["recipients"] == "Nơi nhận:"
 
 
 def test_report_figures_equal_dashboard_figures(logged_in, admin_user, records):
