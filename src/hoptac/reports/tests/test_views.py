@@ -172,3 +172,12 @@ def test_figures_api_bad_input(api, viewer):
     assert response.status_code == 400
     assert "date_to" in response.json()["errors"]
     assert api(viewer).get("/api/v1/reports/figures", {"date_from": "soon"}).status_code in (400, 422)
+
+
+def test_dashboard_for_a_user_without_a_unit(logged_in, records):
+    from hoptac.org.models import User
+
+    user = User.objects.create_user("no-unit", password="x-Long-passw0rd!", role=User.Role.VIEWER)
+    html = logged_in(user).get("/", {"from": "2025-01-01", "to": "2025-12-31"}).content.decode()
+    assert 'data-testid="figure-documents-documents"' in html
+    assert "figure-unit-" not in html  # only the whole-ministry column
