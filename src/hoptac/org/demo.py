@@ -22,6 +22,7 @@ OTHER_MINISTRIES = [
     ("BGDDT", "Bộ Giáo dục và Đào tạo", "Ministry of Education and Training"),
     ("BTC", "Bộ Tài chính", "Ministry of Finance"),
     ("BCA", "Bộ Công an", "Ministry of Public Security"),
+    ("BDTTG", "Bộ Dân tộc và Tôn giáo", "Ministry of Ethnic and Religious Affairs"),
 ]
 
 

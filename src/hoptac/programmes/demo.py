@@ -224,8 +224,8 @@ TASKS = [
      "Develop and implement a project to develop a number of specialized medical centers in areas where our "
      "country has strengths, on par with international standards.",
      "A project", ("date", 300), "", []),
-    # Ethnic and religious affairs (the Ministry of Ethnic and Religious Affairs is not a demo unit)
-    ("9.1", "ethnic-affairs", None, [],
+    # Ethnic and religious affairs
+    ("9.1", "ethnic-affairs", "BDTTG", [],
      "Promote international cooperation and integration in the field of ethnic and religious affairs, "
      "contributing to strengthening the great national unity bloc and consolidating national security and "
      "defense.",
