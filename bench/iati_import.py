@@ -38,7 +38,8 @@ def generate(path: Path, n: int, seed: int = 1) -> None:
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8") as out:
         out.write(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03" generated-datetime="2026-01-01T00:00:00">\n'
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<iati-activities version="2.03" generated-datetime="2026-01-01T00:00:00">\n'
         )
         for i in range(n):
             year = 2018 + i % 8
@@ -48,12 +49,15 @@ def generate(path: Path, n: int, seed: int = 1) -> None:
             parts = [
                 '<iati-activity default-currency="USD" last-updated-datetime="2026-01-01T00:00:00">',
                 f"<iati-identifier>XM-BENCH-{i:07d}</iati-identifier>",
-                '<reporting-org ref="XM-BENCH" type="40"><narrative>Bench reporting organisation</narrative></reporting-org>',
-                f'<title><narrative>Benchmark activity {i}</narrative><narrative xml:lang="vi">Hoạt động thử {i}</narrative></title>',
+                '<reporting-org ref="XM-BENCH" type="40">'
+                "<narrative>Bench reporting organisation</narrative></reporting-org>",
+                f"<title><narrative>Benchmark activity {i}</narrative>"
+                f'<narrative xml:lang="vi">Hoạt động thử {i}</narrative></title>',
                 f"<description><narrative>Generated activity {i} for the import benchmark: labour market, "
                 "administrative reform, gender equality.</narrative></description>",
                 f'<participating-org role="1" type="40"><narrative>{DONORS[i % 4]}</narrative></participating-org>',
-                '<participating-org role="4" type="10"><narrative>Ministry of Home Affairs</narrative></participating-org>',
+                '<participating-org role="4" type="10">'
+                "<narrative>Ministry of Home Affairs</narrative></participating-org>",
                 f'<activity-status code="{1 + i % 4}"/>',
                 f'<activity-date type="1" iso-date="{year}-01-01"/>',
                 f'<activity-date type="3" iso-date="{year + 3}-12-31"/>',
@@ -69,7 +73,8 @@ def generate(path: Path, n: int, seed: int = 1) -> None:
                 parts.append(
                     f'<budget type="1" status="1"><period-start iso-date="{year + b}-01-01"/>'
                     f'<period-end iso-date="{year + b}-12-31"/>'
-                    f'<value currency="USD" value-date="{year + b}-01-01">{rng.randint(100, 900) * 1000}</value></budget>'
+                    f'<value currency="USD" value-date="{year + b}-01-01">'
+                    f"{rng.randint(100, 900) * 1000}</value></budget>"
                 )
             for t in range(5):
                 ttype, currency = [("2", "USD"), ("3", "USD"), ("3", "EUR"), ("4", "VND"), ("3", "USD")][t]
@@ -263,7 +268,8 @@ def main() -> None:
         if "transactions" in answer:
             extra = f" ({answer['projects']:,} projects, {answer['transactions']:,} transactions stored)"
         print(
-            f"{labels[step]}: {answer['activities']:,} activities in {answer['seconds']:.1f} s = {rate:,.0f} activities/s, "
+            f"{labels[step]}: {answer['activities']:,} activities in {answer['seconds']:.1f} s = "
+            f"{rate:,.0f} activities/s, "
             f"peak {answer['peak_mib']:,.0f} MiB{extra}",
             flush=True,
         )
