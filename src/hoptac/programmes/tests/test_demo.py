@@ -22,7 +22,7 @@ def test_demo_programme_from_the_seed(demo):
     assert demo.tasks.count() == len(TASKS)
     assert "Demo data" in demo.notes
     leads = set(demo.tasks.exclude(lead_unit=None).values_list("lead_unit__code", flat=True))
-    assert leads == {"BNV", "BVHTTDL", "BNNMT", "BYT", "BGDDT", "BNG", "BTC"}
+    assert leads == {"BNV", "BVHTTDL", "BNNMT", "BYT", "BGDDT", "BNG", "BTC", "BDTTG"}
     assert all("Demo data" in t.notes for t in demo.tasks.all())
     culture = demo.tasks.filter(field__code="culture")
     assert culture.count() == 4 and set(culture.values_list("lead_unit__code", flat=True)) == {"BVHTTDL"}
