@@ -349,3 +349,13 @@ def test_command_summary_and_exit_code(tmp_path, capsys):
         "activities: 0 imported, 2 updated, 1 rejected; files: 1 ok, 1 rejected"
     )
     assert "bad.xml: rejected: Element 'iati-activity': Missing child element(s)" in captured.err
+
+
+def test_export_command_with_filters(tmp_path, editor, capsys):
+    make_project(editor, code="E-1", iati_identifier="VN-E-1", kind="oda_loan")
+    make_project(editor, code="E-2", iati_identifier="VN-E-2", kind="oda_grant")
+    out = tmp_path / "out.xml"
+    call_command("export_iati", "--kind", "oda_loan", "--out", str(out))
+    doc = _validate(out.read_bytes())
+    assert [e.text for e in doc.iter("iati-identifier")] == ["VN-E-1"]
+    assert "exported 1 activities" in capsys.readouterr().err
