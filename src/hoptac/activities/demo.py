@@ -60,6 +60,7 @@ def _policy_dialogue() -> None:
         country=Country.objects.filter(iso2="VN").first(),
         organiser_unit=organiser,
         status=Event.Status.HELD,
+        is_published=True,  # reported in a public Government news article
         agenda=(
             "Opening speech: Deputy Minister of Home Affairs Vu Chien Thang.\n"
             "Department of Organisation and Personnel: the new structure, functions and tasks of the Ministry "

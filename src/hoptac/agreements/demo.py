@@ -183,6 +183,8 @@ def _france_admin_agreement() -> None:
         in_force_from=datetime.date(2025, 1, 1),
         valid_until=datetime.date(2028, 12, 31),
         status=Agreement.Status.IN_FORCE,
+        # The seed article is public (VNA): the agreement it reports is on the public portal.
+        is_published=True,
         summary=summary,
         notes=(
             f"Source: seed article {SEED} (VNA, {SEED_TITLE}).\n"
