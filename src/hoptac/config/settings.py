@@ -210,5 +210,15 @@ LOGGING = {
     },
 }
 
+# One process: memory. Several application servers: a cache they share, or the portal's pages
+# and the search index cache differ from server to server (docs/deploy.md).
+_cache = os.environ.get("HOPTAC_CACHE", "memory")
+if _cache.startswith("redis://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache}}
+elif _cache == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "hoptac_cache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 HOPTAC_BASE_URL = os.environ.get("HOPTAC_BASE_URL", "http://127.0.0.1:8000")
 HOPTAC_API_TOKEN_DAYS = int(os.environ.get("HOPTAC_API_TOKEN_DAYS", "90"))

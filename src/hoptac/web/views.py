@@ -21,19 +21,8 @@ def dashboard(request):
 
 
 def coming_soon(request, area: str):
-    if area == "portal":
-        return portal_placeholder(request)
     label = dict((a.key, a.label) for a in AREAS).get(area, area)
     return render(request, "web/coming_soon.html", {"area": area, "area_label": label})
-
-
-@login_not_required
-def portal_placeholder(request):
-    return render(
-        request,
-        "web/coming_soon.html",
-        {"area": "portal", "area_label": dict((a.key, a.label) for a in AREAS)["portal"], "public": True},
-    )
 
 
 @login_not_required
