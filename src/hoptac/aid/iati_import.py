@@ -54,6 +54,7 @@ BATCH = 500
 MAX_AMOUNT = Decimal(10) ** 20
 SNIFF_BYTES = 65536
 MAX_WARNINGS_KEPT = 200
+MEMO_SIZE = 10_000
 
 
 class Rejected(Exception):
@@ -142,6 +143,27 @@ class _Lookups:
             for key in (code, name_vi, name_en, name_vi.removeprefix("Tỉnh ").removeprefix("Thành phố ")):
                 if key:
                     self.provinces.setdefault(fold(key), pk)
+        self._partner_memo: dict[str, int | None] = {}
+        self._province_memo: dict[str, int | None] = {}
+
+    def partner(self, name: str) -> int | None:
+        """The registry partner a name designates (names repeat across activities: remembered)."""
+        try:
+            return self._partner_memo[name]
+        except KeyError:
+            if len(self._partner_memo) > MEMO_SIZE:  # memory stays flat whatever the file
+                self._partner_memo.clear()
+            found = self._partner_memo[name] = self.partners.get(fold(name))
+            return found
+
+    def province(self, name: str) -> int | None:
+        try:
+            return self._province_memo[name]
+        except KeyError:
+            if len(self._province_memo) > MEMO_SIZE:  # memory stays flat whatever the file
+                self._province_memo.clear()
+            found = self._province_memo[name] = self.provinces.get(fold(name))
+            return found
 
 
 class Importer:
@@ -451,14 +473,14 @@ class Importer:
         model instances would cost more than writing them)."""
         lookups, date, now = self.lookups, w.date, w.now
         for i, (role, ref, org_type, name) in enumerate(a["orgs"]):
-            partner_id = lookups.partners.get(fold(name)) if name else None
+            partner_id = lookups.partner(name) if name else None
             # A registry partner is named by the registry; the name is kept only otherwise.
             w.orgs.append((pid, role[:8], partner_id, "" if partner_id else name[:500], ref[:255], org_type[:8], i))
         for i, (vocabulary, code, name, p) in enumerate(a["sectors"]):
             w.sectors.append((pid, vocabulary[:8], code[:32], name[:500], _percent(p), i))
         for i, (ref, name, admin_code, p) in enumerate(a["locations"]):
-            province = lookups.provinces.get(fold(admin_code)) if admin_code else None
-            province = province or (lookups.provinces.get(fold(name)) if name else None)
+            province = lookups.province(admin_code) if admin_code else None
+            province = province or (lookups.province(name) if name else None)
             w.locations.append((pid, province, "" if province else name[:500], ref[:255], _percent(p), i))
         for b in a["budgets"]:
             if b.get("start") and b.get("end") and b.get("value") is not None and b.get("value_date"):
