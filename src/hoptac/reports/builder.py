@@ -132,12 +132,13 @@ def build_report(
     today: datetime.date,
     user=None,
     progress: Callable[[int, int, str], None] | None = None,
+    issuer: Unit | None = None,
 ) -> Report:
     """The report's data. Every figure comes from `figures.SECTIONS`, the dashboard's functions."""
     report_kind = KINDS[kind]
     user = user or figures.system_user()
     with translation.override(lang):
-        unit = author_unit(filters)
+        unit = issuer or author_unit(filters)
         ministry = _ministry_of(unit)
         report = Report(
             kind=kind,

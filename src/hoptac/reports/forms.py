@@ -58,7 +58,7 @@ REPORT_LANGUAGES = (("vi", "Tiếng Việt"), ("en", "English"))
 class ReportForm(PeriodForm):
     kind = forms.ChoiceField(label=_("Report"), choices=())
     format = forms.ChoiceField(label=_("Format"), choices=REPORT_FORMATS, initial="docx")
-    lang = forms.ChoiceField(label=_("Language"), choices=REPORT_LANGUAGES, initial="vi")
+    lang = forms.ChoiceField(label=_("Language"), choices=REPORT_LANGUAGES, initial="vi", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from hoptac.notifications.due import due_items_for
+from hoptac.org.permissions import role_of
 from hoptac.reports import figures
 from hoptac.reports.builder import build_report, file_name
 from hoptac.reports.forms import PeriodForm, ReportForm
@@ -176,8 +177,10 @@ def reports_page(request):
     form = ReportForm(data, initial=initial)
     if data is not None and form.is_valid():
         filters = form.filters(today)
-        kind, fmt, lang = form.cleaned_data["kind"], form.cleaned_data["format"], form.cleaned_data["lang"]
-        report = build_report(kind, filters, lang=lang, today=today, user=request.user)
+        kind, fmt, lang = form.cleaned_data["kind"], form.cleaned_data["format"], form.cleaned_data["lang"] or "vi"
+        # A contributor sees only its unit's records: the report is that unit's.
+        issuer = request.user.unit if role_of(request.user) == "contributor" and not filters.unit else None
+        report = build_report(kind, filters, lang=lang, today=today, user=request.user, issuer=issuer)
         response = HttpResponse(render_report(report, fmt), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{file_name(kind, filters, lang, fmt)}"'
         return response

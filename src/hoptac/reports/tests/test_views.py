@@ -181,3 +181,16 @@ def test_dashboard_for_a_user_without_a_unit(logged_in, records):
     html = logged_in(user).get("/", {"from": "2025-01-01", "to": "2025-12-31"}).content.decode()
     assert 'data-testid="figure-documents-documents"' in html
     assert "figure-unit-" not in html  # only the whole-ministry column
+
+
+def test_a_contributors_report_is_issued_by_its_unit(logged_in, contributor_b, unit_b, records):
+    import io
+
+    from docx import Document
+
+    response = logged_in(contributor_b).get(
+        "/reports/", {"kind": "annual", "from": "2025-01-01", "to": "2025-12-31", "format": "docx"}
+    )
+    doc = Document(io.BytesIO(response.content))
+    heading = " ".join(cell.text for cell in doc.tables[0].rows[0].cells)
+    assert unit_b.name_vi.upper() in heading
