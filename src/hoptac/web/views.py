@@ -5,19 +5,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from hoptac.partners.selectors import level_counts, stated_counts
 from hoptac.web.navigation import AREAS
-
-
-def dashboard(request):
-    return render(
-        request,
-        "web/dashboard.html",
-        {"level_counts": level_counts(), "stated_counts": stated_counts(), "today": timezone.localdate()},
-    )
 
 
 def coming_soon(request, area: str):
