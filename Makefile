@@ -25,4 +25,4 @@ lint: install
 	$(BIN)/ruff check src tests bench
 
 messages: install
-	cd src/hoptac && ../../$(BIN)/hoptac makemessages -l vi -l en --no-obsolete -e html,py,txt --ignore "reference/data/*" && ../../$(BIN)/hoptac compilemessages
+	cd src/hoptac && HOPTAC_DEBUG=1 ../../$(BIN)/hoptac makemessages -l vi -l en --no-obsolete -e html,py,txt --ignore "reference/data/*" && HOPTAC_DEBUG=1 ../../$(BIN)/hoptac compilemessages

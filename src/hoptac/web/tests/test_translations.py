@@ -20,3 +20,22 @@ def test_the_compiled_catalogue_is_used():
     with translation.override("vi"):
         assert translation.gettext("Partners") == "Đối tác"
         assert translation.gettext("Comprehensive strategic partner") == "Đối tác chiến lược toàn diện"
+
+
+def test_every_template_string_is_in_the_vietnamese_catalogue():
+    """A string added to a template after the last `make messages` shows in English to everyone."""
+    import re
+
+    po = (LOCALE / "vi" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    # A long msgid is split over several quoted lines after `msgid ""`.
+    catalogue = {
+        "".join(re.findall(r'"(.*)"', block))
+        for block in re.findall(r'^msgid (".*"\n(?:".*"\n)*)', po, flags=re.M)
+    }
+    pattern = re.compile(r'{%\s*translate\s+"((?:[^"\\]|\\.)*)"(?:\s+context\s+"[^"]*")?\s*(?:as \w+\s*)?%}')
+    missing = {}
+    for template in LOCALE.parent.glob("*/templates/**/*.html"):
+        for text in pattern.findall(template.read_text(encoding="utf-8")):
+            if text.replace('"', '\\"') not in catalogue and text not in catalogue:
+                missing.setdefault(text, template.name)
+    assert not missing, f"run `make messages` and translate: {missing}"
