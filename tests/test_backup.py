@@ -18,8 +18,13 @@ client = Client()
 client.force_login(User.objects.get(username="demo"))
 out = {}
 paths = ["/api/v1/partners?limit=1000", "/api/v1/units?limit=1000", "/api/v1/partners/level-counts?as_of=2025-11-30"]
+paths += [f"/api/v1/{c}?limit=1000" for c in (
+    "agreements", "events", "delegations", "projects", "transactions", "programmes", "tasks", "documents"
+)]
 for path in paths:
-    out[path] = client.get(path).json()
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    out[path] = response.json()
 print(json.dumps(out, sort_keys=True))
 """
 
@@ -66,6 +71,8 @@ def _round_trip(tmp_path, source_url=None, target_url=None):
     before, after = _api_output(env_a), _api_output(env_b)
     assert after == before
     assert after["/api/v1/partners?limit=1000"]["count"] > 200
+    # Every record type of the demo came back, not only the registry.
+    assert all(after[f"/api/v1/{c}?limit=1000"]["count"] > 0 for c in ("agreements", "events", "projects", "tasks"))
     # A second restore onto the now non-empty target is refused, in one line.
     again = _hoptac(env_b, "restore", str(archive))
     assert again.returncode != 0 and "not empty" in again.stderr and "Traceback" not in again.stderr
