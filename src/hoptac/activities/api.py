@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from hoptac.activities import lifecycle, selectors, services
 from hoptac.activities.models import Delegation, Event
-from hoptac.audit.history import history_entries
+from hoptac.audit.history import history_json
 from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
 from hoptac.partners.models import Partner
@@ -505,23 +505,6 @@ def _delegation_refs(data: dict, *, user, creating: bool) -> dict:
     return data
 
 
-def _history(obj) -> list[dict]:
-    return [
-        {
-            "at": e["at"].isoformat(),
-            "user": e["user"],
-            "type": e["type"],
-            "version": e["version"],
-            "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in e["changes"]],
-        }
-        for e in history_entries(obj)
-    ]
-
-
-def _plain(value):
-    return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
-
-
 def _known_status(obj, status: str) -> None:
     if status not in type(obj).Status.values:
         allowed = ", ".join(lifecycle.allowed_next(obj)) or "none"
@@ -601,7 +584,7 @@ def delete_event(request, event_id: int, version: int | None = None):
 @router.get("/events/{int:event_id}/history")
 def event_history(request, event_id: int):
     """Every change: who, when, which fields, old and new values."""
-    return _history(_event(request, event_id))
+    return history_json(_event(request, event_id))
 
 
 # ---- delegations --------------------------------------------------------------------------
@@ -668,4 +651,4 @@ def delete_delegation(request, delegation_id: int, version: int | None = None):
 
 @router.get("/delegations/{int:delegation_id}/history")
 def delegation_history(request, delegation_id: int):
-    return _history(_delegation(request, delegation_id))
+    return history_json(_delegation(request, delegation_id))

@@ -19,7 +19,7 @@ from hoptac.agreements.models import (
     Signatory,
     State,
 )
-from hoptac.audit.history import history_entries
+from hoptac.audit.history import history_json
 from hoptac.fields.models import Field as CoopField
 from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
@@ -510,22 +510,9 @@ def agreement_history(request, agreement_id: int):
     """Every change (who, when, old and new values) and every lifecycle step."""
     agreement = _get(request, agreement_id)
     return {
-        "changes": [
-            {
-                "at": e["at"].isoformat(),
-                "user": e["user"],
-                "type": e["type"],
-                "version": e["version"],
-                "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in e["changes"]],
-            }
-            for e in history_entries(agreement)
-        ],
+        "changes": history_json(agreement),
         "steps": [StatusChangeOut.from_orm(s).dict() for s in agreement.status_changes.select_related("user")],
     }
-
-
-def _plain(value):
-    return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
 
 
 @router.get("/agreements/{int:agreement_id}/activities", response=list[ActivityOut])

@@ -21,7 +21,7 @@ from hoptac.aid.models import (
 from hoptac.aid.models import (
     Status as ProjectStatus,
 )
-from hoptac.audit.history import history_entries
+from hoptac.audit.history import history_json
 from hoptac.fields.models import Field as CoopField
 from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
@@ -406,27 +406,10 @@ def delete_project(request, project_id: int, version: int | None = None):
     return Status(204, None)
 
 
-def _history(obj) -> list[dict]:
-    return [
-        {
-            "at": e["at"].isoformat(),
-            "user": e["user"],
-            "type": e["type"],
-            "version": e["version"],
-            "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in e["changes"]],
-        }
-        for e in history_entries(obj)
-    ]
-
-
-def _plain(value):
-    return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
-
-
 @router.get("/projects/{int:project_id}/history")
 def project_history(request, project_id: int):
     """Every change: who, when, which fields, old and new values."""
-    return _history(_get(request, project_id))
+    return history_json(_get(request, project_id))
 
 
 # ---- transactions -------------------------------------------------------------------------
@@ -570,4 +553,4 @@ def delete_transaction(request, tx_id: int, version: int | None = None):
 
 @router.get("/transactions/{int:tx_id}/history")
 def transaction_history(request, tx_id: int):
-    return _history(_get_tx(request, tx_id))
+    return history_json(_get_tx(request, tx_id))

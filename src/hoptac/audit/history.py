@@ -51,3 +51,21 @@ def history_entries(instance, limit: int = 100) -> list[dict]:
             }
         )
     return entries
+
+
+def _plain(value):
+    return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
+
+
+def history_json(instance, limit: int = 100) -> list[dict]:
+    """A record's history as the API gives it: who, when, which fields, old and new values."""
+    return [
+        {
+            "at": e["at"].isoformat(),
+            "user": e["user"],
+            "type": e["type"],
+            "version": e["version"],
+            "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in e["changes"]],
+        }
+        for e in history_entries(instance, limit)
+    ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hoptac.audit.history import history_entries
+from hoptac.audit.history import history_json
 from hoptac.documents import selectors, services
 from hoptac.documents.models import Document, Language, Mention
 from hoptac.org.models import Unit
@@ -238,20 +238,7 @@ def delete_document(request, document_id: int, version: int | None = None):
 @router.get("documents/{int:document_id}/history")
 def document_history(request, document_id: int):
     document = _get(request, document_id)
-    return [
-        {
-            "at": e["at"].isoformat(),
-            "user": e["user"],
-            "type": e["type"],
-            "version": e["version"],
-            "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in e["changes"]],
-        }
-        for e in history_entries(document)
-    ]
-
-
-def _plain(value):
-    return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
+    return history_json(document)
 
 
 @router.get("documents/{int:document_id}/mentions", response=list[MentionOut])

@@ -6,7 +6,7 @@ from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hoptac.audit.history import history_entries
+from hoptac.audit.history import history_json
 from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check, visible
 from hoptac.partners import selectors, services
@@ -212,20 +212,7 @@ def delete_partner(request, partner_id: int, version: int | None = None):
 def partner_history(request, partner_id: int):
     """Every change: who, when, which fields, old and new values."""
     partner = _get(request, partner_id)
-    return [
-        {
-            "at": e["at"].isoformat(),
-            "user": e["user"],
-            "type": e["type"],
-            "version": e["version"],
-            "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in e["changes"]],
-        }
-        for e in history_entries(partner)
-    ]
-
-
-def _plain(value):
-    return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
+    return history_json(partner)
 
 
 @router.get("/{int:partner_id}/contacts", response=list[ContactOut])

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from hoptac.audit.history import history_entries
+from hoptac.audit.history import history_json
 from hoptac.fields.models import Field as CoopField
 from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
@@ -395,23 +395,6 @@ def _resolve(data: dict) -> dict:
     return data
 
 
-def _history(obj) -> list[dict]:
-    return [
-        {
-            "at": e["at"].isoformat(),
-            "user": e["user"],
-            "type": e["type"],
-            "version": e["version"],
-            "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in e["changes"]],
-        }
-        for e in history_entries(obj)
-    ]
-
-
-def _plain(value):
-    return value if value is None or isinstance(value, (bool, int, float, str, list, dict)) else str(value)
-
-
 def _programme(request, pk: int) -> Programme:
     programme = get_object_or_404(Programme, pk=pk)
     check(can_view(request.user, programme))
@@ -466,7 +449,7 @@ def delete_programme(request, programme_id: int, version: int | None = None):
 
 @router.get("/programmes/{int:programme_id}/history")
 def programme_history(request, programme_id: int):
-    return _history(_programme(request, programme_id))
+    return history_json(_programme(request, programme_id))
 
 
 @router.post("/programmes/{int:programme_id}/cycles", response={201: CycleOut})
@@ -575,7 +558,7 @@ def delete_task(request, task_id: int, version: int | None = None):
 
 @router.get("/tasks/{int:task_id}/history")
 def task_history(request, task_id: int):
-    return _history(_task(request, task_id))
+    return history_json(_task(request, task_id))
 
 
 @router.get("/tasks/{int:task_id}/reports", response=list[ReportOut])
@@ -628,4 +611,4 @@ def return_report(request, task_id: int, report_id: int, payload: ReviewIn):
 
 @router.get("/tasks/{int:task_id}/reports/{int:report_id}/history")
 def report_history(request, task_id: int, report_id: int):
-    return _history(_report(request, task_id, report_id))
+    return history_json(_report(request, task_id, report_id))
