@@ -29,6 +29,7 @@ def test_event_goes_through_its_lifecycle(make_event, approver, editor):
     assert event.history.filter(status=ES.HELD, history_user=editor).exists()
 
 
+@pytest.mark.usefixtures("english_messages")
 @pytest.mark.parametrize(
     "path, refused",
     [

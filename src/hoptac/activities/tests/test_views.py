@@ -91,6 +91,7 @@ def test_edit_with_a_stale_version_shows_the_conflict(logged_in, editor, unit_a,
     assert Event.objects.get(pk=event.pk).title_vi == "Người khác đã sửa"
 
 
+@pytest.mark.usefixtures("english_messages")
 def test_status_buttons_move_the_event_and_refuse_illegal_steps(logged_in, approver, make_event):
     event = make_event()
     client = logged_in(approver)
@@ -109,6 +110,7 @@ def test_contributor_of_another_unit_is_refused_the_page(logged_in, contributor,
     assert logged_in(contributor_b).get(f"/events/{event.pk}/").status_code == 403
 
 
+@pytest.mark.usefixtures("english_messages")
 def test_delegation_pages(logged_in, editor, unit_a, make_delegation):
     d = make_delegation()
     client = logged_in(editor)

@@ -14,3 +14,14 @@ def shipped_rates(request):
     from hoptac.aid.rates import load_shipped_rates
 
     load_shipped_rates()
+
+
+@pytest.fixture
+def english_messages(settings):
+    """Messages are asserted in English: requests and code run in English unless a test
+    chooses Vietnamese (the interface's default)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -14,6 +14,7 @@ from hoptac.org.models import Unit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.usefixtures("english_messages")
 def test_sector_percentages_must_sum_to_100(editor):
     with pytest.raises(ValidationError) as exc:
         make_project(editor, sectors=[{"code": "15110", "percentage": 60}, {"code": "16020", "percentage": 30}])

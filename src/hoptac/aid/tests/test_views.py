@@ -41,6 +41,7 @@ def test_detail_tabs_show_disbursement_rate(logged_in, editor):
         assert client.get(p.get_absolute_url(), {"tab": tab}).status_code == 200
 
 
+@pytest.mark.usefixtures("english_messages")
 def test_create_edit_with_conflict_and_bad_shares(logged_in, editor):
     client = logged_in(editor)
     data = {
