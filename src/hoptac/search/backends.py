@@ -4,6 +4,7 @@ Both hold the same folded words (hoptac.search.query.index_words) and are asked 
 parsed terms, so they find the same rows; only the ranking function differs (bm25 / ts_rank)."""
 
 import json
+from abc import ABC, abstractmethod
 
 from django.db import connection
 
@@ -13,26 +14,28 @@ FTS_TABLE = "documents_search_fts"
 ENTRY_TABLE = "documents_searchentry"
 
 
-class Backend:
+class Backend(ABC):
+    """What each database provides; ranking, counting and facets are shared below."""
+
     name = "base"
 
-    def write(self, entry_id: int, folded_title: str, folded_body: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, entry_id: int, folded_title: str, folded_body: str) -> None: ...
 
-    def remove(self, entry_ids: list[int]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def remove(self, entry_ids: list[int]) -> None: ...
 
-    def clear(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def clear(self) -> None: ...
 
     def match(self, terms: list[Term]) -> list[tuple[int, float]]:
         """(entry id, score) of every matching entry, best first (higher score is better)."""
         return [(row[0], row[-1]) for row in self.match_rows(terms)]
 
+    @abstractmethod
     def match_rows(self, terms: list[Term], *, types=None, language: str = "", year: int | None = None) -> list[tuple]:
         """(entry id, type, obj_id, language, year, partner_ids JSON, field_ids JSON, score) of every
         matching entry that passes the filters; higher score is better."""
-        raise NotImplementedError
 
     @staticmethod
     def _filters(types, language, year, alias: str = "e") -> tuple[str, list]:
@@ -53,16 +56,16 @@ class Backend:
 
     # -- ranking, counting and facets in the database (everyone but contributors) --------------
 
+    @abstractmethod
     def _source(self, terms: list[Term]) -> tuple[str, str, list, list, str]:
         """(FROM clause, WHERE condition, FROM params, WHERE params, score expression)."""
-        raise NotImplementedError
 
-    def _contains(self, column: str, value: int) -> tuple[str, list]:
-        raise NotImplementedError
+    @abstractmethod
+    def _contains(self, column: str, value: int) -> tuple[str, list]: ...
 
+    @abstractmethod
     def _elements(self, column: str) -> str:
         """A FROM item yielding the JSON array's elements as `j.value`."""
-        raise NotImplementedError
 
     def ranked(
         self,
