@@ -4,15 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-from hoptac.web.navigation import AREAS
-
-
-def coming_soon(request, area: str):
-    label = dict((a.key, a.label) for a in AREAS).get(area, area)
-    return render(request, "web/coming_soon.html", {"area": area, "area_label": label})
 
 
 @login_not_required

@@ -145,10 +145,11 @@ def test_delegation_pages(logged_in, editor, unit_a, make_delegation):
     assert "outside the delegation's dates" in " ".join(r.context["form"].non_field_errors())
 
 
-def test_navigation_marks_events_and_delegations_ready(logged_in, editor):
+def test_navigation_links_events_and_delegations(logged_in, editor):
     page = logged_in(editor).get("/events/")
-    ready = {a.key: a.ready for a in page.context["nav_areas"]}
-    assert ready["events"] and ready["delegations"]
+    urls = {a.key: a.url for a in page.context["nav_areas"]}
+    assert urls["events"] == "/events/" and urls["delegations"] == "/delegations/"
+    assert 'aria-current="page"' in page.content.decode()
 
 
 def test_delegation_list_and_api_lists_do_not_grow_with_rows(

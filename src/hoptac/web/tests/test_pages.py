@@ -44,6 +44,14 @@ def test_every_page_renders_for_a_signed_in_user(logged_in, viewer, path):
     assert logged_in(viewer).get(path).status_code == 200
 
 
+def test_every_navigation_area_has_its_page(logged_in, viewer):
+    from hoptac.web.navigation import AREAS
+
+    client = logged_in(viewer)
+    for area in AREAS:
+        assert client.get(area.url).status_code == 200, area.key
+
+
 def test_forms_render_for_writers(logged_in, editor):
     assert logged_in(editor).get("/partners/new/").status_code == 200
 

@@ -29,8 +29,7 @@ def test_every_template_string_is_in_the_vietnamese_catalogue():
     po = (LOCALE / "vi" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     # A long msgid is split over several quoted lines after `msgid ""`.
     catalogue = {
-        "".join(re.findall(r'"(.*)"', block))
-        for block in re.findall(r'^msgid (".*"\n(?:".*"\n)*)', po, flags=re.M)
+        "".join(re.findall(r'"(.*)"', block)) for block in re.findall(r'^msgid (".*"\n(?:".*"\n)*)', po, flags=re.M)
     }
     pattern = re.compile(r'{%\s*translate\s+"((?:[^"\\]|\\.)*)"(?:\s+context\s+"[^"]*")?\s*(?:as \w+\s*)?%}')
     missing = {}
