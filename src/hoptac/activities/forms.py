@@ -43,8 +43,13 @@ class EventFilterForm(_FilterBase):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Event.Status.choices]
     )
+    field = forms.ModelChoiceField(
+        label=_("Field"), required=False, queryset=Field.objects.order_by("name_vi"), empty_label=_("All fields")
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[("", "")] + [(k, k) for k in EVENT_SORTS])
-    field_order = ["q", "kind", "status", "unit", "partner", "year", "date_from", "date_to", "report_late", "sort"]
+    field_order = [
+        "q", "kind", "status", "unit", "partner", "field", "year", "date_from", "date_to", "report_late", "sort"
+    ]  # fmt: skip
 
 
 class DelegationFilterForm(_FilterBase):

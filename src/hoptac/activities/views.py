@@ -75,6 +75,7 @@ def event_list(request):
         status=f.get("status") or "",
         unit=_pk(f.get("unit")),
         partner=_pk(f.get("partner")),
+        field=_pk(f.get("field")),
         year=f.get("year"),
         date_from=f.get("date_from"),
         date_to=f.get("date_to"),

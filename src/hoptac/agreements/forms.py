@@ -45,7 +45,19 @@ class AgreementFilterForm(forms.Form):
     field = forms.ModelChoiceField(
         label=_("Field"), required=False, queryset=Field.objects.order_by("name_vi"), empty_label=_("All fields")
     )
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        required=False,
+        queryset=Unit.objects.filter(is_active=True).order_by("kind", "name_vi"),
+        empty_label=_("All units"),
+    )
     year = forms.TypedChoiceField(label=_("Year signed"), required=False, coerce=int, empty_value=None, choices=[])
+    as_of = forms.DateField(
+        label=_("State on"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("The in-force state is read on this day (default: today)."),
+    )
     sort = forms.ChoiceField(
         label=_("Sort"), required=False, choices=[("", _("Newest signed"))] + [(k, k) for k in SORTS]
     )

@@ -33,7 +33,7 @@ EXPIRING_DAYS = 90
 def agreement_list(request):
     form = AgreementFilterForm(request.GET or None, years=selectors.signed_years(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    today = timezone.localdate()
+    today = filters.get("as_of") or timezone.localdate()
     agreements = selectors.agreement_list(
         request.user,
         q=filters.get("q") or "",
@@ -44,6 +44,7 @@ def agreement_list(request):
         status=filters.get("status") or "",
         state=filters.get("state") or "",
         field=filters["field"].pk if filters.get("field") else None,
+        unit=filters["unit"].pk if filters.get("unit") else None,
         year=filters.get("year"),
         today=today,
         expiring_days=EXPIRING_DAYS,

@@ -331,6 +331,10 @@ def _activity_params(filters: Filters, **extra) -> dict:
     return params
 
 
+def _event_params(filters: Filters, **extra) -> dict:
+    return _activity_params(filters, field=filters.field.pk if filters.field else "", **extra)
+
+
 def events_queryset(user, filters: Filters, **extra) -> QuerySet | None:
     """Events that take place (at least partly) in the period: the events list's own selector."""
     selectors = _selectors("activities")
@@ -364,7 +368,7 @@ def events_section(user, filters: Filters, today: datetime.date) -> Section:
     Event = events.model
     section = Section("events", title)
     section.figures.append(
-        Figure("events", _("Events in the period"), events.count(), link("/events/", **_activity_params(filters)))
+        Figure("events", _("Events in the period"), events.count(), link("/events/", **_event_params(filters)))
     )
     by_status = _count_by(events, "status")
     for value, label in Event.Status.choices:
@@ -373,7 +377,7 @@ def events_section(user, filters: Filters, today: datetime.date) -> Section:
                 f"status_{value}",
                 str(label),
                 by_status.get(value, 0),
-                link("/events/", **_activity_params(filters, status=value)),
+                link("/events/", **_event_params(filters, status=value)),
             )
         )
     by_kind = _count_by(events, "kind")
@@ -544,7 +548,12 @@ def agreements_section(user, filters: Filters, today: datetime.date) -> Section:
         )
         states[state] = queryset
         section.figures.append(
-            Figure(state, str(label), queryset.count(), link("/agreements/", **_agreement_params(filters, state=state)))
+            Figure(
+                state,
+                str(label),
+                queryset.count(),
+                link("/agreements/", **_agreement_params(filters, state=state, as_of=as_of.isoformat())),
+            )
         )
     kinds = dict(Agreement.Kind.choices)
     by_kind = _count_by(signed, "kind")

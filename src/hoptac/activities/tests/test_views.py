@@ -4,6 +4,7 @@ import pytest
 
 from hoptac.activities import services
 from hoptac.activities.models import Delegation, Event
+from hoptac.fields.models import Field
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -37,6 +38,9 @@ def test_list_filters_sort_and_export(logged_in, editor, make_event, ilo):
     assert [e.title_vi for e in client.get("/events/?kind=training_course").context["items"]] == ["Tập huấn B"]
     assert [e.title_vi for e in client.get(f"/events/?partner={ilo.pk}").context["items"]] == ["Hội thảo A"]
     assert [e.title_vi for e in client.get("/events/?q=tap+huan").context["items"]] == ["Tập huấn B"]
+    transport = Field.objects.get(code="transport")
+    Event.objects.get(title_vi="Tập huấn B").fields.add(transport)
+    assert [e.title_vi for e in client.get(f"/events/?field={transport.pk}").context["items"]] == ["Tập huấn B"]
     csv = client.get("/events/?export=csv")
     assert csv["Content-Type"].startswith("text/csv") and "Hội thảo A" in csv.content.decode()
     xlsx = client.get("/events/?export=xlsx")

@@ -125,6 +125,21 @@ def test_list_filters_sorting_and_pagination(logged_in, editor, django_assert_ma
     assert len(few) <= 16
 
 
+def test_list_filters_by_unit_and_reads_the_state_on_a_chosen_day(logged_in, editor, admin_user, unit_b):
+    mine = agreement(editor, title_vi="Của đơn vị", valid_until=datetime.date(2027, 1, 9))
+    agreement(admin_user, title_vi="Đơn vị khác", owner_unit=unit_b)
+    client = logged_in(admin_user)
+    rows = client.get(f"/agreements/?unit={mine.owner_unit_id}").context["rows"]
+    assert [a.title_vi for a, _ in rows] == ["Của đơn vị"]
+    assert [a.title_vi for a, _ in client.get(f"/agreements/?unit={unit_b.pk}").context["rows"]] == ["Đơn vị khác"]
+    # Both run 10/01/2025-09/01/2027: in force on a day inside, expired on a day after.
+    inside = client.get("/agreements/?state=in_force&as_of=2026-06-01").context["rows"]
+    assert {a.title_vi for a, _ in inside} == {"Của đơn vị", "Đơn vị khác"}
+    assert client.get("/agreements/?state=in_force&as_of=2027-02-01").context["rows"] == []
+    after = client.get("/agreements/?as_of=2027-02-01").context["rows"]
+    assert {state.value for _, state in after} == {"expired"}
+
+
 def test_exports(logged_in, editor):
     agreement(editor, title_vi="Xuất khẩu")
     client = logged_in(editor)
