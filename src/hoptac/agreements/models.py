@@ -439,4 +439,4 @@ class AgreementText(models.Model):
     def url(self) -> str:
         if self.document_id:
             return self.document.get_absolute_url()
-        return self.file.url if self.file else ""
+        return reverse("agreements:text_file", args=[self.pk]) if self.file else ""

@@ -16,4 +16,5 @@ urlpatterns = [
     path("agreements/consultations/<int:pk>/edit/", views.consultation_edit, name="consultation_edit"),
     path("agreements/<int:pk>/texts/new/", views.text_add, name="text_add"),
     path("agreements/texts/<int:pk>/delete/", views.text_delete, name="text_delete"),
+    path("agreements/texts/<int:pk>/file/", views.text_file, name="text_file"),
 ]

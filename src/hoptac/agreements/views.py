@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -25,6 +27,7 @@ from hoptac.audit.services import ConflictError
 from hoptac.documents.models import Document
 from hoptac.org.permissions import can_approve, can_change, can_create, can_delete, can_view, check, visible
 from hoptac.web.exports import export_response
+from hoptac.web.files import download
 
 PAGE_SIZE = 50
 EXPIRING_DAYS = 90
@@ -415,3 +418,9 @@ def text_delete(request, pk: int):
     services.text_delete(text, user=request.user)
     messages.success(request, _("Text removed."))
     return redirect(text.agreement)
+
+
+def text_file(request, pk: int):
+    text = get_object_or_404(AgreementText.objects.select_related("agreement"), pk=pk)
+    check(can_view(request.user, text.agreement))
+    return download(text.file, PurePath(text.file.name).name if text.file else "")

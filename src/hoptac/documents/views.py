@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -16,6 +16,7 @@ from hoptac.documents.models import Document, Mention
 from hoptac.org.permissions import can_change, can_create, can_delete, can_view, check
 from hoptac.partners.models import Partner
 from hoptac.web.exports import export_response
+from hoptac.web.files import download
 
 PAGE_SIZE = 50
 
@@ -255,16 +256,7 @@ def document_detail(request, pk: int):
 def document_file(request, pk: int):
     """The original file, always as a download (never rendered in the browser)."""
     document = _get_visible(request, pk)
-    if not document.file:
-        raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.file_name or "document",
-        content_type="application/octet-stream",
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download(document.file, document.file_name or "document")
 
 
 def document_edit(request, pk: int):

@@ -339,7 +339,7 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_attachments(obj) -> list[str]:
-        return [a.file.url for a in obj.attachments.all()]
+        return [a.get_absolute_url() for a in obj.attachments.all()]
 
 
 class ReportIn(Schema):

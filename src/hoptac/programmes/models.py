@@ -359,3 +359,6 @@ class ReportAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:attachment", args=[self.pk])

@@ -22,6 +22,7 @@ urlpatterns = [
     path("programmes/tasks/<int:pk>/status/", views.task_status, name="task_status"),
     path("programmes/tasks/<int:pk>/close/", views.task_close, name="task_close"),
     path("programmes/tasks/<int:pk>/report/", views.report_create, name="report_create"),
+    path("programmes/attachments/<int:pk>/", views.attachment_file, name="attachment"),
     path("programmes/reports/<int:pk>/accept/", views.report_review, {"decision": "accept"}, name="report_accept"),
     path("programmes/reports/<int:pk>/return/", views.report_review, {"decision": "return"}, name="report_return"),
 ]

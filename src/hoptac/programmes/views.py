@@ -23,8 +23,9 @@ from hoptac.programmes.forms import (
     TaskFilterForm,
     TaskForm,
 )
-from hoptac.programmes.models import Programme, ProgressReport, ReportingCycle, Task
+from hoptac.programmes.models import Programme, ProgressReport, ReportAttachment, ReportingCycle, Task
 from hoptac.web.exports import export_response
+from hoptac.web.files import download
 
 PAGE_SIZE = 100
 
@@ -455,6 +456,12 @@ def report_create(request, pk: int):
             messages.success(request, _("Report submitted."))
             return redirect(task)
     return render(request, "programmes/report_form.html", {"form": form, "task": task, "kind": kind})
+
+
+def attachment_file(request, pk: int):
+    attachment = get_object_or_404(ReportAttachment.objects.select_related("report__task"), pk=pk)
+    check(can_view(request.user, attachment.report.task))
+    return download(attachment.file, attachment.name)
 
 
 def _get_report(request, pk) -> ProgressReport:

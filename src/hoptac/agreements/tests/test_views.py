@@ -170,3 +170,23 @@ def test_activity_and_consultation_pages(logged_in, editor, unit_b):
     assert response.status_code == 302
     page = client.get(f"/agreements/{a.pk}/?tab=implementation").content.decode()
     assert "Hội thảo chung" in page and "Bộ Tư pháp" in page
+
+
+def test_an_attached_text_downloads_only_for_who_may_see_the_agreement(
+    logged_in, editor, contributor_b, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    a = agreement(editor)
+    client = logged_in(editor)
+    upload = SimpleUploadedFile("van-ban.pdf", b"%PDF-1.4 not really", content_type="application/pdf")
+    response = client.post(f"/agreements/{a.pk}/texts/new/", {"title": "Văn bản ký", "language": "vi", "file": upload})
+    assert response.status_code == 302
+    text = a.texts.get()
+    assert text.url() == f"/agreements/texts/{text.pk}/file/"
+    assert text.url() in client.get(a.get_absolute_url()).content.decode()
+    download = client.get(text.url())
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 not really"
+    assert logged_in(contributor_b).get(text.url()).status_code in (403, 404)

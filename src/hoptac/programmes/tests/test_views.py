@@ -172,3 +172,29 @@ def test_a_programme_cannot_implement_itself(editor, programme):
     child = Programme.objects.create(title="Kế hoạch con", parent=programme)
     with pytest.raises(ValidationError):
         services.programme_update(programme, user=editor, version=programme.version, parent=child)
+
+
+def test_attachments_download_only_for_who_may_see_the_task(
+    logged_in, contributor, contributor_b, make_task, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    task = make_task(code="1", deadline_kind="date", deadline=datetime.date(2030, 1, 1))
+    client = logged_in(contributor)
+    upload = SimpleUploadedFile("bao-cao.html", b"<script>alert(1)</script>", content_type="text/html")
+    response = client.post(
+        f"/programmes/tasks/{task.pk}/report/",
+        {"kind": "report", "reported_on": "2026-01-05", "narrative": "Đã làm", "percent": "30", "attachments": upload},
+    )
+    assert response.status_code == 302
+    attachment = ProgressReport.objects.get(task=task).attachments.get()
+    assert attachment.get_absolute_url() in text(client.get(task.get_absolute_url()))
+    download = client.get(attachment.get_absolute_url())
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in download["Content-Security-Policy"]
+    assert b"".join(download.streaming_content) == b"<script>alert(1)</script>"
+    assert logged_in(contributor_b).get(attachment.get_absolute_url()).status_code == 403
+    assert client.get("/media/" + attachment.file.name).status_code == 404
