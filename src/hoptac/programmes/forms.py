@@ -220,6 +220,22 @@ class ReportForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.fields if name != "attachments"}
 
 
+class TaskImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Choose an .xlsx or .csv file."))
+        if upload.size > settings.HOPTAC_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": settings.HOPTAC_UPLOAD_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

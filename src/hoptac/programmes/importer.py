@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hoptac.fields.models import Field
 from hoptac.org.models import Unit
@@ -114,16 +115,22 @@ def parse_deadline(value) -> Deadline:
         if not numbers:
             return Deadline(Task.DeadlineKind.YEARLY, month=12, day=31)
         if len(numbers) != 2:
-            raise ValueError(f"yearly deadline {text!r}: give the day and month, e.g. 'hằng năm 15/12'")
+            raise ValueError(
+                _("yearly deadline %(text)s: give the day and month, e.g. 'hằng năm 15/12'") % {"text": repr(text)}
+            )
         day, month = numbers
         _check_day_month(day, month, text)
         return Deadline(Task.DeadlineKind.YEARLY, month=month, day=day)
     if words.startswith(("hang quy", "quarterly", "every quarter", "moi quy")):
         if len(numbers) > 1:
-            raise ValueError(f"quarterly deadline {text!r}: give only the day, e.g. 'hằng quý ngày 20'")
+            raise ValueError(
+                _("quarterly deadline %(text)s: give only the day, e.g. 'hằng quý ngày 20'") % {"text": repr(text)}
+            )
         day = numbers[0] if numbers else 31
         if not 1 <= day <= 31:
-            raise ValueError(f"quarterly deadline {text!r}: {day} is not a day of the month")
+            raise ValueError(
+                _("quarterly deadline %(text)s: %(day)s is not a day of the month") % {"text": repr(text), "day": day}
+            )
         return Deadline(Task.DeadlineKind.QUARTERLY, month=3, day=day)
     quarter = re.fullmatch(r"(?:quy|q|quarter)\s*(i{1,3}|iv|[1-4])\s*(?:nam\s*)?(\d{4})", words)
     if quarter:
@@ -139,24 +146,33 @@ def parse_deadline(value) -> Deadline:
             y, m, d = (int(g) for g in iso.groups())
             return Deadline(Task.DeadlineKind.DATE, datetime.date(y, m, d))
     except ValueError:
-        raise ValueError(f"deadline {text!r} is not a real date") from None
+        raise ValueError(_("deadline %(text)s is not a real date") % {"text": repr(text)}) from None
     month = re.fullmatch(r"(?:thang|month)?\s*(\d{1,2})\s*(?:nam)?\s*(\d{4})", words)
     if month:
         m, y = int(month.group(1)), int(month.group(2))
         if not 1 <= m <= 12:
-            raise ValueError(f"deadline {text!r}: {m} is not a month")
+            raise ValueError(_("deadline %(text)s: %(month)s is not a month") % {"text": repr(text), "month": m})
         return Deadline(Task.DeadlineKind.DATE, clamp_date(y, m, 31))
     year = re.fullmatch(r"(?:nam|year|in)?\s*(\d{4})", words)
     if year:
         return Deadline(Task.DeadlineKind.DATE, datetime.date(int(year.group(1)), 12, 31))
-    raise ValueError(f"cannot read the deadline {text!r} (e.g. 31/12/2025, quý III/2026, hằng năm 15/12, thường xuyên)")
+    raise ValueError(
+        _("cannot read the deadline %(text)s (e.g. 31/12/2025, quý III/2026, hằng năm 15/12, thường xuyên)")
+        % {"text": repr(text)}
+    )
 
 
 def _check_day_month(day: int, month: int, text: str) -> None:
     if not 1 <= month <= 12 or not 1 <= day <= 31:
-        raise ValueError(f"deadline {text!r}: {day}/{month} is not a day and month")
+        raise ValueError(
+            _("deadline %(text)s: %(day)s/%(month)s is not a day and month")
+            % {"text": repr(text), "day": day, "month": month}
+        )
     if day > [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]:
-        raise ValueError(f"deadline {text!r}: {day}/{month} is not a day and month")
+        raise ValueError(
+            _("deadline %(text)s: %(day)s/%(month)s is not a day and month")
+            % {"text": repr(text), "day": day, "month": month}
+        )
 
 
 # ---- units and fields ---------------------------------------------------------------------
@@ -194,11 +210,20 @@ class Matcher:
     def find(self, text: str, what: str):
         pks = self.names.get(_key(text), set())
         if not pks:
-            raise ValueError(f"unknown {what} {text!r}")
+            raise ValueError(
+                (_("unknown unit %(text)s") if what == "unit" else _("unknown field %(text)s")) % {"text": repr(text)}
+            )
         active = {pk for pk in pks if getattr(self.objects[pk], "is_active", True)}
         pks = active or pks
         if len(pks) > 1:
-            raise ValueError(f"{what} {text!r} matches several: write its full name or code")
+            raise ValueError(
+                (
+                    _("unit %(text)s matches several: write its full name or code")
+                    if what == "unit"
+                    else _("field %(text)s matches several: write its full name or code")
+                )
+                % {"text": repr(text)}
+            )
         return self.objects[next(iter(pks))]
 
 
@@ -213,7 +238,7 @@ def read_rows(path: Path) -> list[tuple[int, list]]:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise UnreadableFile("the CSV file is not UTF-8 text") from exc
+            raise UnreadableFile(_("the CSV file is not UTF-8 text")) from exc
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
@@ -225,12 +250,12 @@ def read_rows(path: Path) -> list[tuple[int, list]]:
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise UnreadableFile(f"cannot open the spreadsheet: {exc}") from exc
+            raise UnreadableFile(_("cannot open the spreadsheet: %(error)s") % {"error": exc}) from exc
         sheet = workbook.worksheets[0]
         rows = [(i, list(row)) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
         workbook.close()
         return rows
-    raise UnreadableFile(f"unsupported file type {suffix or '(none)'}: use .xlsx or .csv")
+    raise UnreadableFile(_("unsupported file type %(suffix)s: use .xlsx or .csv") % {"suffix": suffix or "(none)"})
 
 
 def _header_map(header: list) -> dict[str, int]:
@@ -281,13 +306,13 @@ def check_file(path: Path, programme: Programme) -> tuple[list[RowPlan], list[tu
     while rows and not any(_text(c) for c in rows[0][1]):
         rows.pop(0)
     if not rows:
-        return [], [(1, "the file is empty: the first row must name the columns")]
+        return [], [(1, _("the file is empty: the first row must name the columns"))]
     header_number, header = rows[0]
     columns = _header_map(header)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         names = ", ".join(f"'{COLUMNS[m][0]}' ({COLUMNS[m][1]})" for m in missing)
-        return [], [(header_number, f"missing column {names}")]
+        return [], [(header_number, _("missing column %(names)s") % {"names": names})]
     units, fields_ = Matcher.units(), Matcher.fields()
     upper_codes = {}
     if programme.parent_id:
@@ -303,19 +328,21 @@ def check_file(path: Path, programme: Programme) -> tuple[list[RowPlan], list[tu
         get = {name: _cell(row, index) for name, index in columns.items()}
         title = _text(get.get("title"))
         if not title:
-            reasons.append("the task is empty")
+            reasons.append(_("the task is empty"))
         code = _text(get.get("code"))
         if code:
             if code in existing:
-                reasons.append(f"task code {code!r} already exists in this programme")
+                reasons.append(_("task code %(code)s already exists in this programme") % {"code": repr(code)})
             elif code in seen_codes:
-                reasons.append(f"task code {code!r} is also on row {seen_codes[code]}")
+                reasons.append(
+                    _("task code %(code)s is also on row %(row)s") % {"code": repr(code), "row": seen_codes[code]}
+                )
             else:
                 seen_codes[code] = number
         lead = None
         lead_text = _text(get.get("lead_unit"))
         if not lead_text:
-            reasons.append("the lead unit is empty")
+            reasons.append(_("the lead unit is empty"))
         else:
             try:
                 lead = units.find(lead_text, "unit")
@@ -330,7 +357,9 @@ def check_file(path: Path, programme: Programme) -> tuple[list[RowPlan], list[tu
                     reasons.append(str(exc))
                 else:
                     if lead is not None and unit.pk == lead.pk:
-                        reasons.append(f"{name.strip()!r} is both the lead and a coordinating unit")
+                        reasons.append(
+                            _("%(unit)s is both the lead and a coordinating unit") % {"unit": repr(name.strip())}
+                        )
                     elif unit not in coordinating:
                         coordinating.append(unit)
         field_obj = None
@@ -345,18 +374,18 @@ def check_file(path: Path, programme: Programme) -> tuple[list[RowPlan], list[tu
             reasons.append(str(exc))
             deadline = Deadline()
         if deadline.kind == Task.DeadlineKind.REGULAR and not programme.cycles.exists():
-            reasons.append("a regular deadline needs a reporting cycle on the programme; set one first")
+            reasons.append(_("a regular deadline needs a reporting cycle on the programme; set one first"))
         upper = None
         upper_code = _text(get.get("upper_task"))
         if upper_code:
             upper = upper_codes.get(upper_code)
             if upper is None:
-                reasons.append(f"no task {upper_code!r} in the upper programme")
+                reasons.append(_("no task %(code)s in the upper programme") % {"code": repr(upper_code)})
         product = _text(get.get("expected_product"))
         if len(product) > 500:
-            reasons.append("the product is longer than 500 characters")
+            reasons.append(_("the product is longer than 500 characters"))
         if len(code) > 32:
-            reasons.append("the code is longer than 32 characters")
+            reasons.append(_("the code is longer than 32 characters"))
         if reasons:
             errors.extend((number, reason) for reason in reasons)
             continue
@@ -382,7 +411,7 @@ def check_file(path: Path, programme: Programme) -> tuple[list[RowPlan], list[tu
             )
         )
     if not plans and not errors:
-        errors.append((header_number, "the file has no task rows"))
+        errors.append((header_number, _("the file has no task rows")))
     return plans, errors
 
 

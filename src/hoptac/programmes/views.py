@@ -1,17 +1,20 @@
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hoptac.audit.history import history_entries
 from hoptac.audit.services import ConflictError
-from hoptac.org.permissions import can_approve, can_delete, can_view, check
-from hoptac.programmes import selectors, services
+from hoptac.org.permissions import can_approve, can_change, can_delete, can_view, check
+from hoptac.programmes import importer, selectors, services
 from hoptac.programmes.deadlines import State, current_round, task_state
 from hoptac.programmes.forms import (
     CloseForm,
@@ -22,6 +25,7 @@ from hoptac.programmes.forms import (
     StatusForm,
     TaskFilterForm,
     TaskForm,
+    TaskImportForm,
 )
 from hoptac.programmes.models import Programme, ProgressReport, ReportAttachment, ReportingCycle, Task
 from hoptac.web.exports import export_response
@@ -342,6 +346,53 @@ def task_create(request, pk: int):
             messages.success(request, _("Task saved."))
             return redirect(task)
     return render(request, "programmes/task_form.html", {"form": form, "programme": programme})
+
+
+def task_import(request, pk: int):
+    """The spreadsheet import of `hoptac import-tasks`, from the browser: every row is checked, and
+    nothing is imported unless every row is good."""
+    programme = _get_programme(request, pk)
+    check(services.is_writer(request.user) and can_change(request.user, programme))
+    form = TaskImportForm(request.POST or None, request.FILES or None)
+    errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / ("tasks" + Path(upload.name).suffix.lower())
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                result = importer.import_tasks(path, programme, user=request.user)
+            except importer.UnreadableFile as exc:
+                form.add_error("file", str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                if result.ok:
+                    messages.success(
+                        request,
+                        ngettext("%(count)d task imported.", "%(count)d tasks imported.", len(result.created))
+                        % {"count": len(result.created)},
+                    )
+                    return redirect(programme)
+                errors = result.errors
+    context = {
+        "form": form,
+        "programme": programme,
+        "errors": errors,
+        "bad_rows": len({number for number, _reason in errors}),
+        "template": importer.TEMPLATE,
+    }
+    return render(request, "programmes/task_import.html", context)
+
+
+def task_import_template(request):
+    """An empty spreadsheet whose first row names the columns, in the reader's language."""
+    check(services.is_writer(request.user))
+    vietnamese = get_language() != "en"
+    headers = [vi if vietnamese else en for en, vi, _required in importer.TEMPLATE]
+    return export_response("xlsx", "tasks-template", headers, [])
 
 
 def _form_errors(form, exc: ValidationError) -> None:

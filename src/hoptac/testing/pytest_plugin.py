@@ -86,3 +86,14 @@ def reference_data(transactional_db):
 
     load_all()
     return load_demo_units()
+
+
+@pytest.fixture
+def english_messages(settings):
+    """Messages are asserted in English: requests and code run in English unless a test
+    chooses Vietnamese (the interface's default)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -55,14 +55,3 @@ def make_delegation(editor, unit_a):
         return services.delegation_create(user=user or editor, **data)
 
     return make
-
-
-@pytest.fixture
-def english_messages(settings):
-    """Messages are asserted in English: requests and code run in English unless a test
-    chooses Vietnamese (the interface's default)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield

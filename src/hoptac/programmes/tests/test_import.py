@@ -14,6 +14,8 @@ from hoptac.programmes.models import Task
 
 D = datetime.date
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 HEADER = ["Mã", "Nhiệm vụ", "Lĩnh vực", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Sản phẩm"]
 
 

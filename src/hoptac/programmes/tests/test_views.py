@@ -198,3 +198,63 @@ def test_attachments_download_only_for_who_may_see_the_task(
     assert b"".join(download.streaming_content) == b"<script>alert(1)</script>"
     assert logged_in(contributor_b).get(attachment.get_absolute_url()).status_code == 403
     assert client.get("/media/" + attachment.file.name).status_code == 404
+
+
+def _csv_upload(name: str, rows: list[list[str]]):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn"])
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode("utf-8"), content_type="text/csv")
+
+
+def test_import_page_imports_a_clean_file(logged_in, editor, programme):
+    client = logged_in(editor)
+    page = text(client.get(f"/programmes/{programme.pk}/"))
+    assert f"/programmes/{programme.pk}/tasks/import/" in page
+    assert "Đơn vị chủ trì" in text(client.get(f"/programmes/{programme.pk}/tasks/import/"))
+    upload = _csv_upload("nhiem-vu.csv", [["1", "Đề án hợp tác", "Bộ Y tế", "31/12/2026"], ["2", "Báo cáo", "BYT", ""]])
+    response = client.post(f"/programmes/{programme.pk}/tasks/import/", {"file": upload}, follow=True)
+    assert response.redirect_chain[-1][0] == programme.get_absolute_url()
+    assert sorted(Task.objects.filter(programme=programme).values_list("code", flat=True)) == ["1", "2"]
+    assert "2" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_import_page_lists_every_bad_row_and_imports_nothing(logged_in, editor, programme):
+    client = logged_in(editor)
+    upload = _csv_upload("nhiem-vu.csv", [["1", "Tốt", "Bộ Y tế", ""], ["2", "Lạ", "Bộ Không Có", "mai"]])
+    response = client.post(f"/programmes/{programme.pk}/tasks/import/", {"file": upload})
+    assert response.status_code == 200
+    assert response.context["errors"] and {n for n, _ in response.context["errors"]} == {3}
+    assert response.context["bad_rows"] == 1
+    page = text(response)
+    assert 'data-testid="import-errors"' in page and "Bộ Không Có" in page
+    assert not Task.objects.filter(programme=programme).exists()
+
+
+def test_import_page_refuses_other_files_and_non_writers(logged_in, editor, contributor, programme):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = logged_in(editor)
+    response = client.post(
+        f"/programmes/{programme.pk}/tasks/import/", {"file": SimpleUploadedFile("x.docx", b"PK\x03\x04")}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    broken = SimpleUploadedFile("x.xlsx", b"not a spreadsheet")
+    response = client.post(f"/programmes/{programme.pk}/tasks/import/", {"file": broken})
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert not Task.objects.exists()
+    assert logged_in(contributor).get(f"/programmes/{programme.pk}/tasks/import/").status_code == 403
+
+
+def test_import_template_names_the_columns(logged_in, editor):
+    import io
+
+    response = logged_in(editor).get("/programmes/tasks/import-template.xlsx")
+    header = next(load_workbook(io.BytesIO(response.content)).active.values)
+    assert header[:3] == ("Mã", "Nhiệm vụ", "Mô tả")

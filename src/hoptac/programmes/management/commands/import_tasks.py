@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from hoptac.programmes.importer import TEMPLATE, UnreadableFile, import_tasks
 from hoptac.programmes.models import Programme
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {file}")
         target = self._programme(programme)
         try:
-            result = import_tasks(path, target)
+            with translation.override("en"):  # the command's output is English, as scripts expect
+                result = import_tasks(path, target)
         except UnreadableFile as exc:
             raise CommandError(str(exc)) from exc
         if not result.ok:
