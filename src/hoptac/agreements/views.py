@@ -164,7 +164,9 @@ def agreement_detail(request, pk: int):
         context["consultations"] = agreement.consultations.select_related("agency").all()
     if tab == "history":
         context["steps"] = agreement.status_changes.select_related("user").all()
-        context["history"] = history_entries(agreement)
+        context["history"] = history_entries(
+            agreement, children=("signatories", "consultations", "activities", "texts")
+        )
     return render(request, "agreements/detail.html", context)
 
 

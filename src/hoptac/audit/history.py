@@ -1,7 +1,9 @@
 """Reading the audit trail that django-simple-history keeps for every record."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 _TYPE_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -34,23 +36,90 @@ def field_changes(old, new) -> list:
     return changes
 
 
-def history_entries(instance, limit: int = 100) -> list[dict]:
-    """Newest first: who, when, what kind of change, and each changed field's old and new value."""
+def _entry(row, previous, subject: str = "") -> dict:
+    return {
+        "at": row.history_date,
+        "user": str(row.history_user) if row.history_user else None,
+        "type": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+        "type_label": _TYPE_LABELS[row.history_type],
+        "version": getattr(row, "version", None),
+        "changes": field_changes(previous, row) if row.history_type == "~" else [],
+        "subject": subject,
+    }
+
+
+def history_entries(instance, limit: int = 100, children: Iterable[str] = ()) -> list[dict]:
+    """Newest first: who, when, what kind of change, and each changed field's old and new value.
+
+    `children` names reverse relations whose rows belong to the record (an agreement's
+    signatories, a delegation's legs...): their additions, changes and removals are merged in,
+    each entry's `subject` saying which row it was."""
     rows = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = [_entry(row, rows[i + 1] if i + 1 < len(rows) else None) for i, row in enumerate(rows[:limit])]
+    for name in children:
+        entries.extend(_child_entries(instance, name, limit))
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries[:limit]
+
+
+def _child_entries(instance, name: str, limit: int) -> list[dict]:
+    relation = instance._meta.get_field(name)
+    model = relation.related_model
+    historical = model.history.model
+    parent_field = relation.field
+    label = capfirst(model._meta.verbose_name)
+    rows = list(
+        historical.objects.filter(**{parent_field.attname: instance.pk})
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit * 4]
+    )
+    rows = _without_rewrites(rows, model, parent_field.attname)
+    older: dict[int, object] = {}
     entries = []
-    for i, row in enumerate(rows[:limit]):
-        previous = rows[i + 1] if i + 1 < len(rows) else None
-        entries.append(
-            {
-                "at": row.history_date,
-                "user": str(row.history_user) if row.history_user else None,
-                "type": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
-                "type_label": _TYPE_LABELS[row.history_type],
-                "version": getattr(row, "version", None),
-                "changes": field_changes(previous, row) if row.history_type == "~" else [],
-            }
-        )
+    # Oldest first, so that each change is compared with the row's state just before it.
+    for row in reversed(rows):
+        entry = _entry(row, older.get(row.id), f"{label}: {_describe(row)}")
+        older[row.id] = row
+        entry["changes"] = [c for c in entry["changes"] if c.field != parent_field.name]
+        if entry["type"] == "changed" and not entry["changes"]:
+            continue
+        entries.append(entry)
     return entries
+
+
+def _without_rewrites(rows: list, model, parent_attname: str) -> list:
+    """Forms save a record's rows by deleting and re-adding them all: a row removed and the same
+    row added back by the same save is no change, so both are left out."""
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("id", parent_attname)]
+    fields = [f for f in fields if f not in _SKIP]
+
+    def key(row):
+        return (row.history_user_id, repr([getattr(row, f) for f in fields]))
+
+    added: dict[tuple, list] = {}
+    for row in sorted(rows, key=lambda r: r.history_id):
+        if row.history_type == "+":
+            added.setdefault(key(row), []).append(row)
+    dropped = set()
+    for gone in sorted(rows, key=lambda r: r.history_id):
+        if gone.history_type != "-":
+            continue
+        for back in added.get(key(gone), []):
+            if (
+                back.history_id > gone.history_id
+                and back.history_id not in dropped
+                and (back.history_date - gone.history_date).total_seconds() < 60
+            ):
+                dropped.update((gone.history_id, back.history_id))
+                break
+    return [row for row in rows if row.history_id not in dropped]
+
+
+def _describe(row) -> str:
+    try:
+        return str(row.instance)
+    except Exception:  # a row whose related records are gone still has a history
+        return f"#{row.id}"
 
 
 def _plain(value):

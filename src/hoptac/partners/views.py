@@ -114,7 +114,7 @@ def partner_detail(request, pk: int):
         "children": partner.children.order_by("name_vi"),
         "contacts": partner.contacts.all(),
         "tab": tab,
-        "history": history_entries(partner) if tab == "history" else [],
+        "history": history_entries(partner, children=("levels", "contacts")) if tab == "history" else [],
         "documents": documents_mentioning(partner.pk, request.user)[:100] if tab == "documents" else [],
         "can_change": can_change(request.user, partner),
         "can_delete": can_delete(request.user, partner),

@@ -137,7 +137,7 @@ def programme_detail(request, pk: int):
         context["rounds"] = selectors.rounds_overview(programme, today)
         context["cycle_form"] = CycleForm()
     elif tab == "history":
-        context["history"] = history_entries(programme)
+        context["history"] = history_entries(programme, children=("cycles",))
     elif tab == "matrix":
         context["matrix"] = selectors.status_matrix(tasks)
     return render(request, "programmes/detail.html", context)
@@ -329,7 +329,7 @@ def task_detail(request, pk: int):
         "lang": get_language(),
     }
     if tab == "history":
-        context["history"] = history_entries(task)
+        context["history"] = history_entries(task, children=("reports",))
     return render(request, "programmes/task_detail.html", context)
 
 

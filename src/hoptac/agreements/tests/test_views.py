@@ -190,3 +190,10 @@ def test_an_attached_text_downloads_only_for_who_may_see_the_agreement(
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content) == b"%PDF-1.4 not really"
     assert logged_in(contributor_b).get(text.url()).status_code in (403, 404)
+
+
+def test_history_tab_shows_the_agreements_rows_too(logged_in, editor):
+    a = agreement(editor, signatories=[{"side": "foreign", "name": "Jane Roe", "title": "Director"}])
+    page = logged_in(editor).get(f"/agreements/{a.pk}/?tab=history").content.decode()
+    history = page[page.index('data-testid="history"') :]
+    assert "Jane Roe, Director" in history

@@ -43,3 +43,27 @@ def test_invalid_changes_roll_back(editor):
         record_update(partner, user=editor, expected_version=1, changes={"website": "nonsense"})
     partner.refresh_from_db()
     assert partner.version == 1 and partner.history.count() == 1
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_a_records_history_shows_its_rows_added_changed_and_removed(editor):
+    from hoptac.agreements import services
+    from hoptac.agreements.tests.factories import agreement
+
+    a = agreement(editor, signatories=[{"side": "vietnamese", "name": "Nguyễn Văn A", "title": "Thứ trưởng"}])
+    keep = {"side": "vietnamese", "name": "Nguyễn Văn A", "title": "Thứ trưởng"}
+    a = services.agreement_update(
+        a, user=editor, version=a.version, signatories=[keep, {"side": "foreign", "name": "Jane Roe", "title": ""}]
+    )
+    a = services.agreement_update(a, user=editor, version=a.version, signatories=[keep])
+    entries = history_entries(a, children=("signatories",))
+    about_rows = [(e["type"], e["subject"]) for e in entries if e["subject"]]
+    # Re-saving the unchanged signatory with each form save is no change: it shows once, as added.
+    assert about_rows == [
+        ("deleted", "Signatory: Jane Roe"),
+        ("created", "Signatory: Jane Roe"),
+        ("created", "Signatory: Nguyễn Văn A, Thứ trưởng"),
+    ]
+    assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
+    assert [e["type"] for e in entries if not e["subject"]][-1] == "created"  # the agreement itself
+    assert history_entries(a) == [e for e in entries if not e["subject"]]
