@@ -56,10 +56,39 @@ def history_entries(instance, limit: int = 100, children: Iterable[str] = ()) ->
     each entry's `subject` saying which row it was."""
     rows = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = [_entry(row, rows[i + 1] if i + 1 < len(rows) else None) for i, row in enumerate(rows[:limit])]
+    _add_link_changes(instance, entries)
     for name in children:
         entries.extend(_child_entries(instance, name, limit))
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:limit]
+
+
+def _add_link_changes(instance, entries: list[dict]) -> None:
+    """The many-to-many links each save changed (audit.LinkChange), beside its column changes."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from hoptac.audit.models import LinkChange
+    from hoptac.audit.services import FieldChange
+
+    versions = {e["version"] for e in entries if e["type"] == "changed" and e["version"] is not None}
+    if not versions:
+        return
+    links = LinkChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=instance.pk,
+        version__in=versions,
+    ).order_by("pk")
+    by_version: dict[int, list] = {}
+    for link in links:
+        try:
+            label = str(instance._meta.get_field(link.field).verbose_name)
+        except Exception:  # a field removed since
+            label = link.field
+        change = FieldChange(link.field, label, ", ".join(link.before), ", ".join(link.after))
+        by_version.setdefault(link.version, []).append(change)
+    for entry in entries:
+        if entry["type"] == "changed":
+            entry["changes"] = entry["changes"] + by_version.get(entry["version"], [])
 
 
 def _child_entries(instance, name: str, limit: int) -> list[dict]:

@@ -33,6 +33,30 @@ def _conflict(current: models.Model, expected_version: int) -> ConflictError:
     return ConflictError(current, expected_version, changes)
 
 
+def _set_links(instance: models.Model, m2m: dict[str, Any] | None, user) -> None:
+    """Set the many-to-many links of an update and keep a LinkChange for each one that changed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from hoptac.audit.models import LinkChange
+
+    for name, values in (m2m or {}).items():
+        manager = getattr(instance, name)
+        before = list(manager.all())
+        manager.set(values)
+        after = list(manager.all())
+        if {o.pk for o in before} == {o.pk for o in after} or not hasattr(instance, "version"):
+            continue
+        LinkChange.objects.create(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+            object_id=instance.pk,
+            version=instance.version,
+            field=name,
+            before=sorted(str(o) for o in before),
+            after=sorted(str(o) for o in after),
+            user=user if getattr(user, "pk", None) else None,
+        )
+
+
 def record_create(instance: models.Model, *, user, m2m: dict[str, Any] | None = None) -> models.Model:
     with transaction.atomic():
         instance.full_clean()
@@ -67,8 +91,7 @@ def record_update(
         current.full_clean()
         current._history_user = user
         current.save()
-        for name, values in (m2m or {}).items():
-            getattr(current, name).set(values)
+        _set_links(current, m2m, user)
     return current
 
 

@@ -67,3 +67,25 @@ def test_a_records_history_shows_its_rows_added_changed_and_removed(editor):
     assert [e["at"] for e in entries] == sorted((e["at"] for e in entries), reverse=True)
     assert [e["type"] for e in entries if not e["subject"]][-1] == "created"  # the agreement itself
     assert history_entries(a) == [e for e in entries if not e["subject"]]
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_a_change_of_links_is_in_the_history_with_who_and_the_labels_of_the_time(editor, approver):
+    from hoptac.agreements import services
+    from hoptac.agreements.tests.factories import agreement, partner
+
+    a = agreement(editor, parties=[partner("ILO")])
+    ilo, undp = partner("ILO"), partner("UNDP")
+    a = services.agreement_update(a, user=approver, version=a.version, parties=[ilo, undp], title_en="Renamed")
+    a = services.agreement_update(a, user=editor, version=a.version, parties=[ilo, undp], title_en="Again")
+    entries = history_entries(a)
+    latest, linked = entries[0], entries[1]
+    assert [c.field for c in latest["changes"]] == ["title_en"]  # the links did not change
+    assert {c.field for c in linked["changes"]} == {"title_en", "parties"}
+    parties = next(c for c in linked["changes"] if c.field == "parties")
+    assert parties.label == "foreign parties"
+    assert parties.old == str(ilo) and parties.new == ", ".join(sorted([str(ilo), str(undp)]))
+    assert linked["user"] == str(approver)
+    undp.name_vi = "Tên mới"
+    undp.save()
+    assert next(c for c in history_entries(a)[1]["changes"] if c.field == "parties").new == parties.new
