@@ -155,6 +155,12 @@ def agreement_detail(request, pk: int):
         "can_change": can_change(request.user, agreement),
         "can_delete": can_delete(request.user, agreement),
     }
+    if tab == "overview":
+        from hoptac.aid.selectors import agreement_projects, rate
+
+        context["projects"] = [
+            (p, rate(p.disbursed_usd, p.committed_usd)) for p in agreement_projects(request.user, agreement)
+        ]
     if tab == "implementation":
         # A contributor of the implementing unit may report on its activity without owning the agreement.
         context["activities"] = [

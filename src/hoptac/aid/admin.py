@@ -46,8 +46,8 @@ class BudgetInline(admin.TabularInline):
 class ProjectAdmin(SimpleHistoryAdmin):
     list_display = ["title_vi", "code", "iati_identifier", "kind", "status", "planned_start", "is_published"]
     list_filter = ["kind", "status", "is_published"]
-    search_fields = ["title_vi", "title_en", "code", "iati_identifier"]
-    raw_id_fields = ["parent", "owner_unit"]
+    search_fields = ["title_vi", "title_en", "code", "iati_identifier", "agreement_number"]
+    raw_id_fields = ["parent", "owner_unit", "agreement"]
     filter_horizontal = ["implementing_units"]
     inlines = [OrganisationInline, SectorInline, FieldInline, LocationInline, BudgetInline]
 

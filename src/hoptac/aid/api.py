@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from hoptac.agreements.models import Agreement
 from hoptac.aid import selectors, services
 from hoptac.aid.models import (
     TRANSACTION_CODES,
@@ -24,7 +25,7 @@ from hoptac.aid.models import (
 from hoptac.audit.history import history_json
 from hoptac.fields.models import Field as CoopField
 from hoptac.org.models import Unit
-from hoptac.org.permissions import can_view, check
+from hoptac.org.permissions import can_view, check, visible
 from hoptac.partners.models import Partner
 
 router = Router(tags=["projects"])
@@ -108,6 +109,7 @@ class ProjectOut(Schema):
     default_currency: str
     parent: int | None
     owner_unit: int | None
+    agreement_id: int | None
     agreement_number: str
     planned_start: datetime.date | None
     planned_end: datetime.date | None
@@ -232,6 +234,9 @@ class ProjectIn(Schema):
     parent: int | None = None
     owner_unit: int | None = None
     implementing_units: list[int] = []
+    agreement_id: int | None = Field(
+        None, description="Id of the linked agreement; when empty, the agreement whose number is agreement_number"
+    )
     agreement_number: str = ""
     planned_start: datetime.date | None = None
     planned_end: datetime.date | None = None
@@ -266,6 +271,7 @@ class ProjectPatch(Schema):
     parent: int | None = None
     owner_unit: int | None = None
     implementing_units: list[int] | None = None
+    agreement_id: int | None = Field(None, description="Id of the linked agreement; null unlinks it")
     agreement_number: str | None = None
     planned_start: datetime.date | None = None
     planned_end: datetime.date | None = None
@@ -283,9 +289,18 @@ class ProjectPatch(Schema):
     results: list[ResultIO] | None = None
 
 
-def _resolve_project_refs(data: dict) -> dict:
-    """Turn ids and codes into objects; unknown ones are field errors."""
+def _resolve_project_refs(data: dict, user, project: Project | None = None) -> dict:
+    """Turn ids and codes into objects; unknown ones are field errors (so is an agreement the
+    user may not see, unless it is the one already linked: its existence is not revealed)."""
     errors: dict[str, list[str]] = {}
+    if "agreement_id" in data:
+        pk = data.pop("agreement_id")
+        agreements = Agreement.objects.filter(pk=pk)
+        if project is None or project.agreement_id != pk:
+            agreements = visible(user, agreements)
+        data["agreement"] = agreements.first() if pk else None
+        if pk and data["agreement"] is None:
+            errors["agreement_id"] = [f"No agreement with id {pk}."]
     if "parent" in data:
         pk = data.pop("parent")
         data["parent"] = Project.objects.filter(pk=pk).first() if pk else None
@@ -374,7 +389,7 @@ def projects_iati(request, filters: Query[ProjectFilters]):
 
 @router.post("/projects", response={201: ProjectDetailOut})
 def create_project(request, payload: ProjectIn):
-    project = services.project_create(user=request.user, **_resolve_project_refs(payload.dict()))
+    project = services.project_create(user=request.user, **_resolve_project_refs(payload.dict(), request.user))
     return Status(201, _get(request, project.pk))
 
 
@@ -396,7 +411,9 @@ def update_project(request, project_id: int, payload: ProjectPatch):
     project = _get(request, project_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
-    services.project_update(project, user=request.user, version=version, **_resolve_project_refs(data))
+    services.project_update(
+        project, user=request.user, version=version, **_resolve_project_refs(data, request.user, project)
+    )
     return _get(request, project_id)
 
 

@@ -8,17 +8,23 @@ cooperated in 2016-2024 on training young officials and female staff, and on 04/
 documents to cooperate on training civil servants, e-learning and public-service ethics (seed 001).
 
 What they do not state: any project, amount, date or place below. Every project is therefore
-demo data, and its notes say so: "Demo data — illustrative figures, not from a source"."""
+demo data, and its notes say so: "Demo data — illustrative figures, not from a source".
+
+The French project is the cooperation the administrative agreement of 04/10/2024 sets out
+(agreements.demo, same seed): it is linked to that agreement when the agreement is recorded
+(`hoptac demo` loads agreements first). The other themes have no agreement in the seeds."""
 
 import datetime
 from decimal import Decimal
 
 from django.db import transaction
 
+from hoptac.agreements.demo import FRANCE_ADMIN_TITLE_EN
+from hoptac.agreements.models import Agreement
 from hoptac.aid import services
 from hoptac.aid.models import Kind, OrgRole, Project, Status, Transaction, TransactionType
 from hoptac.aid.rates import RateTable
-from hoptac.audit.services import record_create
+from hoptac.audit.services import record_create, record_update
 from hoptac.fields.models import Field
 from hoptac.org.models import Unit
 from hoptac.partners.models import Partner
@@ -166,6 +172,7 @@ PROJECTS = [
         "finance_type": "110",
         "flow_type": "10",
         "default_currency": "EUR",
+        "agreement": (Agreement.Kind.ADMINISTRATIVE_AGREEMENT, FRANCE_ADMIN_TITLE_EN),
         "planned_start": D(2025, 1, 1),
         "actual_start": D(2025, 2, 1),
         "planned_end": D(2027, 12, 31),
@@ -202,6 +209,13 @@ PROJECTS = [
 ]
 
 
+def _agreement(spec: dict) -> Agreement | None:
+    if "agreement" not in spec:
+        return None
+    kind, title_en = spec["agreement"]
+    return Agreement.objects.filter(kind=kind, title_en=title_en).order_by("pk").first()
+
+
 def _organisations(spec: dict) -> list[dict]:
     orgs = []
     for role, key in ((OrgRole.FUNDING, "donors"), (OrgRole.IMPLEMENTING, "implementers")):
@@ -236,6 +250,7 @@ def _create(spec: dict, rates: RateTable) -> Project | None:
         description_en=spec.get("description_en", ""),
         actual_start=spec.get("actual_start"),
         owner_unit=owner,
+        agreement=_agreement(spec),
         notes=DEMO_NOTE,
     )
     parts = {
@@ -283,7 +298,12 @@ def load_demo() -> int:
     rates = RateTable()
     created = 0
     for spec in PROJECTS:
-        if Project.objects.filter(code=spec["code"]).exists():
+        existing = Project.objects.filter(code=spec["code"]).first()
+        if existing:
+            # Only a missing link to its agreement is added (the agreement may be loaded later).
+            agreement = _agreement(spec)
+            if agreement is not None and existing.agreement_id is None:
+                record_update(existing, user=None, expected_version=None, changes={"agreement": agreement})
             continue
         if _create(spec, rates) is not None:
             created += 1

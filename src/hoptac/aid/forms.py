@@ -4,11 +4,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.agreements.models import Agreement
 from hoptac.aid.models import Kind, OrgRole, Project, Status, Transaction, TransactionType
 from hoptac.aid.selectors import SORTS
 from hoptac.fields.models import Field
 from hoptac.org.models import Unit
-from hoptac.org.permissions import allowed_owner_units, can_approve
+from hoptac.org.permissions import allowed_owner_units, can_approve, visible
 from hoptac.partners.models import Partner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -78,6 +79,19 @@ def _find_province(key: str):
     return _provinces().filter(Q(code=key) | Q(name_vi__iexact=key) | Q(name_en__iexact=key)).first()
 
 
+class AgreementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agreement) -> str:
+        return f"{obj.number} — {obj.title_vi}" if obj.number else obj.title_vi
+
+
+def agreement_choices(user, current_id: int | None = None):
+    """Agreements the user may see, and the one already linked (kept even if it is not)."""
+    queryset = Agreement.objects.all() if user is None else visible(user, Agreement.objects.all())
+    if current_id:
+        queryset = Agreement.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=current_id))
+    return queryset.order_by("-signed_on", "title_vi", "pk")
+
+
 class ProjectForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     donors = forms.ModelMultipleChoiceField(
@@ -123,6 +137,7 @@ class ProjectForm(forms.ModelForm):
             "parent",
             "owner_unit",
             "implementing_units",
+            "agreement",
             "agreement_number",
             "planned_start",
             "planned_end",
@@ -131,6 +146,7 @@ class ProjectForm(forms.ModelForm):
             "notes",
             "is_published",
         ]
+        field_classes = {"agreement": AgreementChoiceField}
         widgets = {
             "description_vi": forms.Textarea(attrs={"rows": 3}),
             "description_en": forms.Textarea(attrs={"rows": 3}),
@@ -148,6 +164,7 @@ class ProjectForm(forms.ModelForm):
             if not can_approve(user):
                 self.fields["is_published"].disabled = True
         self.fields["parent"].queryset = Project.objects.order_by("title_vi")
+        self.fields["agreement"].queryset = agreement_choices(user, self.instance.agreement_id)
         self.fields["implementing_units"].queryset = Unit.objects.filter(is_active=True).exclude(
             kind=Unit.Kind.PROVINCE
         )

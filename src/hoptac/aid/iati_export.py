@@ -72,8 +72,10 @@ def activity_element(project: Project):
     if project.code:
         a.set(f"{{{NS}}}code", project.code)
     a.set(f"{{{NS}}}kind", project.kind)
-    if project.agreement_number:
-        a.set(f"{{{NS}}}agreement", project.agreement_number)
+    # The number as recorded wins (an import brought it); else the linked agreement's own.
+    agreement_number = project.agreement_number or (project.agreement.number if project.agreement_id else "")
+    if agreement_number:
+        a.set(f"{{{NS}}}agreement", agreement_number)
     SUB(a, "iati-identifier").text = identifier(project)
     ref, org_type, name = project.reporting_org_ref, project.reporting_org_type, project.reporting_org_name
     if not (ref or org_type or name):
@@ -204,7 +206,7 @@ def export_activities(projects, out) -> tuple[int, int]:
     """Write the projects as an IATI 2.03 file to `out` (a binary file-like object).
     Returns (exported, skipped for want of any date)."""
     exported = skipped = 0
-    queryset = projects.select_related("owner_unit").prefetch_related(*PREFETCH)
+    queryset = projects.select_related("owner_unit", "agreement").prefetch_related(*PREFETCH)
     with etree.xmlfile(out, encoding="utf-8") as xf:
         xf.write_declaration()
         attrs = {"version": "2.03", "generated-datetime": timezone.now().isoformat(timespec="seconds")}

@@ -141,8 +141,20 @@ class Project(Record):
     implementing_units = models.ManyToManyField(
         "org.Unit", verbose_name=_("Vietnamese implementing units"), blank=True, related_name="aid_projects"
     )
+    # PROTECT: the agreement is the project's legal basis; deleting it while projects rest on it
+    # is refused with a message (audit.record_delete) rather than leaving them silently unlinked.
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        verbose_name=_("linked agreement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aid_projects",
+        help_text=_("The recorded agreement the project is under; found from the number when exactly one has it."),
+    )
+    # Kept beside `agreement`: IATI carries only a reference text, and the agreement may not be recorded.
     agreement_number = models.CharField(
-        _("linked agreement"), max_length=128, blank=True, help_text=_("Number of the agreement the project is under.")
+        _("agreement number"), max_length=128, blank=True, help_text=_("Number of the agreement the project is under.")
     )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)

@@ -100,6 +100,12 @@ def project_list(
     return queryset.order_by(*(order or ["-planned_start", "title_vi"]), "pk")
 
 
+def agreement_projects(user, agreement) -> QuerySet:
+    """The projects under an agreement that the user may see, with their figures."""
+    queryset = visible(user, Project.objects.filter(agreement=agreement).select_related("owner_unit"))
+    return with_figures(queryset).order_by("-planned_start", "title_vi", "pk")
+
+
 def active_in_year(queryset: QuerySet, year: int) -> QuerySet:
     """Projects running at some time during `year` (start before its end, end after its start;
     a missing start or end does not exclude)."""

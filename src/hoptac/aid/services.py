@@ -3,7 +3,12 @@ and refuses an edit based on a stale version.
 
 A project's parts (organisations, sectors, fields, locations, budgets, results) are given as
 lists and replace the stored ones when passed; shares must sum to 100 per list (sectors: per
-vocabulary, as IATI requires)."""
+vocabulary, as IATI requires).
+
+A project saved with an agreement number and no linked agreement is linked to the agreement
+that has that number, when exactly one has it (compared without case and surrounding spaces)
+and the user may see it. An update links only when the number changes or the change leaves the
+link alone, so that someone who unlinks a project on purpose is not overruled."""
 
 from decimal import Decimal
 from typing import Any
@@ -26,7 +31,15 @@ from hoptac.aid.models import (
 )
 from hoptac.aid.rates import RateTable
 from hoptac.audit.services import record_create, record_delete, record_update
-from hoptac.org.permissions import allowed_owner_units, can_approve, can_change, can_create, can_delete, check
+from hoptac.org.permissions import (
+    allowed_owner_units,
+    can_approve,
+    can_change,
+    can_create,
+    can_delete,
+    can_view,
+    check,
+)
 from hoptac.search.index import index_after_commit, unindex_after_commit
 
 PARTS = ("organisations", "sectors", "fields", "locations", "budgets", "results")
@@ -118,6 +131,25 @@ def _check_owner_unit(user, unit) -> None:
         check(allowed_owner_units(user).filter(pk=unit.pk).exists())
 
 
+def agreement_for_number(number: str, user=None):
+    """The one agreement whose number is `number`, if exactly one has it and `user` (when given)
+    may see it; else None. Two agreements with the same number are ambiguous: link neither."""
+    from hoptac.agreements.models import Agreement
+
+    number = (number or "").strip()
+    if not number:
+        return None
+    matches = list(Agreement.objects.filter(number__iexact=number)[:2])
+    if len(matches) != 1 or (user is not None and not can_view(user, matches[0])):
+        return None
+    return matches[0]
+
+
+def _check_agreement(user, agreement) -> None:
+    if agreement is not None and user is not None:
+        check(can_view(user, agreement))
+
+
 def _split(data: dict[str, Any]) -> tuple[dict, dict, list | None]:
     parts = {name: data.pop(name) for name in PARTS if name in data}
     units = data.pop("implementing_units", None)
@@ -129,6 +161,9 @@ def project_create(*, user, **data: Any) -> Project:
     data, parts, units = _split(dict(data))
     if data.get("is_published"):
         check(can_approve(user))
+    _check_agreement(user, data.get("agreement"))
+    if data.get("agreement") is None and data.get("agreement_number"):
+        data["agreement"] = agreement_for_number(data["agreement_number"], user)
     project = Project(**data)
     if project.owner_unit_id is None and user is not None and getattr(user, "unit_id", None):
         project.owner_unit_id = user.unit_id
@@ -151,6 +186,9 @@ def project_update(project: Project, *, user, version: int | None, **changes: An
         _check_owner_unit(user, changes["owner_unit"])
     if changes.get("parent") is not None and _is_descendant(changes["parent"], project):
         raise ValidationError({"parent": [_("A project cannot be part of itself.")]})
+    if "agreement" in changes and changes["agreement"] != project.agreement:
+        _check_agreement(user, changes["agreement"])
+    _link_agreement(project, changes, user)
     validate_parts(parts)
     preview = Project(**{f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields})
     for name, value in changes.items():
@@ -167,6 +205,16 @@ def project_update(project: Project, *, user, version: int | None, **changes: An
         _save_parts(project, parts)
     index_after_commit(project)
     return project
+
+
+def _link_agreement(project: Project, changes: dict[str, Any], user) -> None:
+    linked = changes["agreement"] if "agreement" in changes else project.agreement
+    number = changes.get("agreement_number", project.agreement_number)
+    number_changed = "agreement_number" in changes and changes["agreement_number"] != project.agreement_number
+    if linked is None and number and (number_changed or "agreement" not in changes):
+        found = agreement_for_number(number, user)
+        if found is not None:
+            changes["agreement"] = found
 
 
 def _is_descendant(candidate: Project, project: Project) -> bool:

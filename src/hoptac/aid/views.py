@@ -110,7 +110,7 @@ def _export(fmt: str, projects):
 
 
 def _get_visible(request, pk) -> Project:
-    project = get_object_or_404(Project.objects.select_related("owner_unit", "parent"), pk=pk)
+    project = get_object_or_404(Project.objects.select_related("owner_unit", "parent", "agreement"), pk=pk)
     check(can_view(request.user, project))
     return project
 
@@ -118,8 +118,11 @@ def _get_visible(request, pk) -> Project:
 def project_detail(request, pk: int):
     project = _get_visible(request, pk)
     tab = request.GET.get("tab", "overview")
+    # The agreement is shown only to those who may see it; others see the number as recorded.
+    agreement = project.agreement if project.agreement_id and can_view(request.user, project.agreement) else None
     context = {
         "project": project,
+        "agreement": agreement,
         "figures": selectors.project_figures(project),
         "programme_figures": selectors.programme_figures(project),
         "tab": tab,
