@@ -5,9 +5,11 @@
   whatever the file's size. Activities are written in batches.
 - Safe: no DTD is loaded, entities are not resolved, the network is never used, lxml's size and
   depth limits stay on (`huge_tree=False`); a file that declares a DOCTYPE is refused outright.
-- Valid: the file is validated against the official IATI 2.03 schema while it streams; the
-  first violation rejects the file with the schema's message, which names the element and the
-  rule it breaks. Versions 2.01-2.03 are accepted; 1.x is refused.
+- Valid: the file is validated against the official IATI 2.03 schema by a second parse (in a
+  second process, concurrently, for a large file: see `_Validator`), and the import commits only
+  once the schema has accepted it; the first violation rejects the file with the schema's
+  message, which names the element and the rule it breaks. Versions 2.01-2.03 are accepted;
+  1.x is refused.
 - All or nothing: each file is imported in one database transaction; a rejected file leaves
   nothing behind.
 - Re-runnable: an activity whose iati-identifier is already stored is updated (its parts are
@@ -18,7 +20,10 @@
 
 import datetime
 import hashlib
+import json
 import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +35,7 @@ from django.utils import timezone
 from lxml import etree
 from simple_history.utils import bulk_update_with_history
 
-from hoptac.aid.iati import NS, SUPPORTED_VERSIONS, XML_LANG, codelist, schema
+from hoptac.aid.iati import NS, SUPPORTED_VERSIONS, XML_LANG, codelist, iterparse_options, validate_stream
 from hoptac.aid.models import (
     CENT,
     STATUS_BY_CODE,
@@ -55,10 +60,70 @@ MAX_AMOUNT = Decimal(10) ** 20
 SNIFF_BYTES = 65536
 MAX_WARNINGS_KEPT = 200
 MEMO_SIZE = 10_000
+# From this size on a file is validated by a second process while this one reads and writes it;
+# below it, starting a process costs more than validating as we read.
+PARALLEL_MIN_BYTES = 4 * 2**20
+SRC = Path(__file__).resolve().parents[2]
 
 
 class Rejected(Exception):
     """The file breaks a rule: nothing of it is imported."""
+
+
+class _Invalid(Exception):
+    """The validator process rejected the file."""
+
+
+class _Validator:
+    """The schema's verdict on a file, which the import waits for before it commits.
+
+    The importer reads with a parser that does not validate (it also reports a truncated file,
+    which libxml2 2.14 no longer does while it validates), and the schema is checked by a second
+    parse: in a second process running concurrently for a large file (two cores instead of one),
+    in this process after reading for a small one (starting a process would cost more). The
+    verdict names the activity it stopped at, so the first error of a file is the same as
+    validating while reading would have found."""
+
+    def __init__(self, path: str, spawn: bool):
+        self._path = path
+        self._verdict: dict | None = None
+        self._proc = None
+        if spawn:
+            env = dict(os.environ)
+            # The validator imports only lxml and hoptac.aid.iati, never Django.
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "hoptac.aid.iati", "validate", path],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+
+    def failed_before(self, n: int) -> bool:
+        """True once the validator process has rejected the file before activity n (no waiting)."""
+        if self._verdict is None and (self._proc is None or self._proc.poll() is None):
+            return False
+        verdict = self.verdict()
+        return not verdict.get("ok") and verdict["read"] < n
+
+    def verdict(self) -> dict:
+        """Waits for the validator. Should its process fail to answer, the file is validated here."""
+        if self._verdict is None:
+            if self._proc is not None:
+                out, _err = self._proc.communicate()
+                try:
+                    self._verdict = json.loads(out.decode().strip().splitlines()[-1])
+                except (ValueError, IndexError):
+                    pass
+            if self._verdict is None:
+                with open(self._path, "rb") as handle:
+                    self._verdict = validate_stream(handle)
+        return self._verdict
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.communicate()
 
 
 @dataclass
@@ -73,6 +138,7 @@ class FileResult:
     warning_count: int = 0
     warning_kinds: Counter = field(default_factory=Counter)
     streaming: bool = False  # an activity was being read
+    reading: int = 0  # the activity being read or written (1-based), to order errors
 
     def warn(self, kind: str, message: str) -> None:
         self.warning_count += 1
@@ -589,18 +655,44 @@ class Importer:
     def import_file(self, path: str | Path) -> FileResult:
         path = str(path)
         result = FileResult(path=path)
+        validator = None
         try:
-            with open(path, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                head = handle.read(SNIFF_BYTES)
-                if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-                    raise Rejected("the file declares a DOCTYPE or ENTITY; IATI files have none (refused for safety)")
-                handle.seek(0)
-                with transaction.atomic():
-                    self._stream(handle, size, path, result)
-        except Rejected as exc:
+            try:
+                with open(path, "rb") as handle:
+                    size = os.fstat(handle.fileno()).st_size
+                    head = handle.read(SNIFF_BYTES)
+                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        raise Rejected(
+                            "the file declares a DOCTYPE or ENTITY; IATI files have none (refused for safety)"
+                        )
+                    handle.seek(0)
+                    validator = _Validator(path, spawn=size >= PARALLEL_MIN_BYTES)
+                    with transaction.atomic():
+                        self._stream(handle, size, path, result, validator)
+                        if not validator.verdict().get("ok"):
+                            raise _Invalid()  # rolls the file back
+            except _Invalid:
+                return self._reject_invalid(result, path, validator.verdict())
+            except (Rejected, etree.XMLSyntaxError, OSError, DatabaseError) as exc:
+                if validator is not None:
+                    # What validating as it reads would have met first: the schema's verdict on
+                    # the activities before this one, or this error.
+                    verdict = validator.verdict()
+                    if not verdict.get("ok") and (
+                        isinstance(exc, etree.XMLSyntaxError) or result.reading > verdict["read"]
+                    ):
+                        return self._reject_invalid(result, path, verdict)
+                return self._reject_error(result, path, exc)
+        finally:
+            if validator is not None:
+                validator.close()
+        result.ok = True
+        return result
+
+    def _reject_error(self, result: FileResult, path: str, exc: Exception) -> FileResult:
+        if isinstance(exc, Rejected):
             return self._reject(result, str(exc), result.rejected + 1 if result.streaming else 0)
-        except etree.XMLSyntaxError as exc:
+        if isinstance(exc, etree.XMLSyntaxError):
             # A file that is not even well-formed XML is reported with the parser's own words and
             # line (under schema validation, libxml2 can report only the schema's view of it).
             syntax = well_formedness_error(path)
@@ -610,13 +702,26 @@ class Importer:
             where = f" (line {exc.lineno})" if exc.lineno else f" (in activity #{result.rejected + 1})"
             # The activity being read when the file broke is rejected too.
             return self._reject(result, message + where, result.rejected + 1 if result.streaming else 0)
-        except OSError as exc:
+        if isinstance(exc, OSError):
             return self._reject(result, f"cannot read the file: {exc.strerror or exc}", 0)
-        except DatabaseError as exc:
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            return self._reject(result, f"the database refused a value: {first_line}", 0)
-        result.ok = True
-        return result
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return self._reject(result, f"the database refused a value: {first_line}", 0)
+
+    def _reject_invalid(self, result: FileResult, path: str, verdict: dict) -> FileResult:
+        """The validator process's verdict, reported as validating while reading reports it."""
+        read = verdict["read"]
+        result.rejected = result.imported = result.updated = 0
+        if verdict.get("os"):
+            return self._reject(result, verdict["error"], 0)
+        if verdict.get("truncated"):
+            message = well_formedness_error(path) or "the file ends before </iati-activities> (truncated)"
+            return self._reject(result, message, read + 1)
+        message = well_formedness_error(path)
+        if not message:
+            line = verdict.get("line")
+            where = f" (line {line})" if line else f" (in activity #{max(read, 1)})"
+            message = verdict["error"].replace(" (<string>, line 0)", "") + where
+        return self._reject(result, message, max(read, 1))
 
     def _reject(self, result: FileResult, message: str, read: int) -> FileResult:
         result.rejected = max(result.rejected, read, result.imported + result.updated)
@@ -625,24 +730,11 @@ class Importer:
         result.error = message
         return result
 
-    def _stream(self, handle, size: int, path: str, result: FileResult) -> int:
+    def _stream(self, handle, size: int, path: str, result: FileResult, validator: _Validator) -> int:
         batch: list[dict] = []
         seen: set[str] = set()
         n = 0
-        context = etree.iterparse(
-            handle,
-            events=("end",),
-            # The root's end is asked for too: under schema validation libxml2 does not report a
-            # file that stops early, so a missing </iati-activities> is how truncation shows.
-            tag=("iati-activity", "iati-activities"),
-            schema=schema(),
-            resolve_entities=False,
-            no_network=True,
-            huge_tree=False,
-            load_dtd=False,
-            remove_comments=True,
-            remove_pis=True,
-        )
+        context = etree.iterparse(handle, **iterparse_options())  # validated by `validator`
         default_lang = ""
         result.streaming = True
         complete = False
@@ -652,6 +744,7 @@ class Importer:
                 continue
             n += 1
             result.rejected = n - 1  # activities read so far, should the file be rejected
+            result.reading = n
             if n == 1:
                 root = el.getparent()
                 if root is None or root.tag != "iati-activities":
@@ -690,6 +783,9 @@ class Importer:
                 batch = []
                 if self.progress:
                     self.progress(handle.tell(), size, n)
+                if validator.failed_before(n):
+                    raise _Invalid()  # no need to read on: the file is rejected
+        result.reading = n + 1  # past the last activity: the validator's verdict comes first
         if not complete:
             result.rejected = n
             raise Rejected(well_formedness_error(path) or "the file ends before </iati-activities> (truncated)")

@@ -1,0 +1,118 @@
+"""A large file is validated by a second process while this one imports it: the outcome must be
+exactly that of validating while reading (the conformance files, errors late and early, truncation)."""
+
+import pytest
+
+from hoptac.aid import iati_import
+from hoptac.aid.iati_import import Importer
+from hoptac.aid.models import Project, Transaction
+from hoptac.aid.tests.test_iati import _activity, _file, _files, _snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def parallel(monkeypatch):
+    """Every file, however small, goes through the validator process; spawned processes are counted."""
+    started = []
+    real = iati_import._Validator.__init__
+
+    def counting(self, path, spawn):
+        if spawn:
+            started.append(path)
+        real(self, path, spawn)
+
+    monkeypatch.setattr(iati_import, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(iati_import._Validator, "__init__", counting)
+    return started
+
+
+def _outcome(result) -> tuple:
+    return (result.ok, result.error, result.imported, result.updated, result.rejected, result.warnings)
+
+
+def _both(path, monkeypatch) -> tuple[tuple, tuple]:
+    """The outcome validating while reading, then with the validator process (nothing kept either way
+    for a bad file; a good file's records are compared too)."""
+    monkeypatch.setattr(iati_import, "PARALLEL_MIN_BYTES", 10**12)
+    inline = Importer().import_file(path)
+    records = _snapshot()
+    Project.objects.all().delete()
+    monkeypatch.setattr(iati_import, "PARALLEL_MIN_BYTES", 0)
+    parallel = Importer().import_file(path)
+    assert _snapshot() == records, path
+    Project.objects.all().delete()
+    return _outcome(inline), _outcome(parallel)
+
+
+@pytest.mark.parametrize("kind", ["should-fail", "should-pass"])
+def test_conformance_files_give_the_same_outcome_with_the_validator_process(kind, monkeypatch):
+    files = _files(kind)
+    assert len(files) >= 58
+    for path in files:
+        inline, parallel = _both(path, monkeypatch)
+        assert parallel == inline, path
+        assert inline[0] is (kind == "should-pass"), path
+
+
+def test_a_late_schema_error_rolls_back_every_batch_written(tmp_path, parallel):
+    good = [_activity(f"OK-{i}") for i in range(1200)]  # batches are written before the verdict
+    bad = "<iati-activity><iati-identifier>BAD</iati-identifier></iati-activity>"
+    result = Importer().import_file(_file(tmp_path, *good, bad))
+    assert parallel, "the validator process was not used"
+    assert not result.ok and "Element 'iati-activity': Missing child element(s)" in result.error
+    assert "activity #1201" in result.error and result.rejected == 1201
+    assert result.imported == result.updated == 0
+    assert Project.objects.count() == 0 and Transaction.objects.count() == 0
+
+
+def test_a_schema_error_early_in_a_file_is_reported_as_when_validating_while_reading(tmp_path, monkeypatch):
+    # libxml2 reports schema errors when the file ends: the count is the activities read by then.
+    bad = "<iati-activity><iati-identifier>BAD</iati-identifier></iati-activity>"
+    path = _file(tmp_path, _activity("OK-0"), bad, *[_activity(f"OK-{i}") for i in range(1, 1200)])
+    inline, parallel = _both(path, monkeypatch)
+    assert parallel == inline and not parallel[0] and "Missing child element(s)" in parallel[1]
+
+
+def test_a_broken_file_stops_the_import_where_it_breaks(tmp_path, monkeypatch):
+    broken = "<iati-activity><iati-identifier>X</iati-identifier></iati-activit>"
+    path = _file(tmp_path, _activity("OK-0"), broken, *[_activity(f"OK-{i}") for i in range(1, 1200)])
+    inline, parallel = _both(path, monkeypatch)
+    assert parallel == inline and parallel[1].startswith("not well-formed XML")
+
+
+def test_a_reading_error_before_the_schema_error_is_the_one_reported(tmp_path, monkeypatch):
+    # A value the schema accepts but the importer cannot store, then a schema error later.
+    too_big = _activity("BIG").replace(">1000.50<", ">123456789012345678901.5<")
+    bad = "<iati-activity><iati-identifier>BAD</iati-identifier></iati-activity>"
+    path = _file(tmp_path, _activity("OK"), too_big, bad)
+    inline, parallel = _both(path, monkeypatch)
+    assert parallel == inline
+    assert "more than 20 integer digits" in parallel[1]
+
+
+def test_truncated_file_with_the_validator_process(tmp_path, monkeypatch):
+    full = _file(tmp_path, *[_activity(f"T-{i}") for i in range(600)]).read_bytes()
+    path = tmp_path / "truncated.xml"
+    path.write_bytes(full[: len(full) - 200])
+    inline, parallel = _both(path, monkeypatch)
+    assert parallel == inline and parallel[1].startswith("not well-formed XML")
+
+
+def test_a_valid_file_is_imported_and_reimported_with_the_validator_process(tmp_path, parallel):
+    path = _file(tmp_path, *[_activity(f"P-{i}") for i in range(700)])
+    first = Importer().import_file(path)
+    again = Importer().import_file(path)
+    assert len(parallel) == 2
+    assert first.ok and first.imported == 700 and again.ok and again.updated == 700
+    assert Project.objects.count() == 700 and Transaction.objects.count() == 700
+
+
+def test_when_the_validator_process_cannot_answer_the_file_is_validated_here(tmp_path, monkeypatch, parallel):
+    # A validator that dies without a verdict: the importer validates the file itself before committing.
+    monkeypatch.setattr(iati_import.sys, "executable", "/bin/false")
+    bad = "<iati-activity><iati-identifier>BAD</iati-identifier></iati-activity>"
+    result = Importer().import_file(_file(tmp_path, _activity("OK"), bad))
+    assert not result.ok and "Missing child element(s)" in result.error and result.rejected == 2
+    assert Importer().import_file(_file(tmp_path, _activity("OK"), name="ok.xml")).ok
+    assert Project.objects.count() == 1
