@@ -31,3 +31,17 @@ def test_demo_projects_are_idempotent_marked_and_export_valid_iati():
     assert export_activities(Project.objects.all(), out) == (4, 0)
     doc = etree.parse(io.BytesIO(out.getvalue()))
     assert schema().validate(doc), schema().error_log
+
+
+def test_demo_french_project_is_linked_to_the_french_administrative_agreement():
+    from hoptac.agreements.demo import FRANCE_ADMIN_TITLE_EN
+    from hoptac.agreements.demo import load_demo as load_agreements
+
+    # Aid demo first (as on a database that had it before agreements): the link is added later.
+    load_demo()
+    assert not Project.objects.filter(agreement__isnull=False).exists()
+    load_agreements()
+    load_demo()
+    linked = {p.code: p.agreement.title_en for p in Project.objects.filter(agreement__isnull=False)}
+    assert linked == {"DEMO-FR-CS": FRANCE_ADMIN_TITLE_EN}
+    assert Project.objects.get(code="DEMO-FR-CS").history.latest().agreement_id is not None
