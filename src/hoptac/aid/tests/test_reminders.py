@@ -19,6 +19,7 @@ def _keys(items, user=None):
 def test_running_projects_near_or_past_their_planned_end(editor, contributor, viewer, contributor_b):
     soon = make_project(editor, code="SOON", planned_end=TODAY + datetime.timedelta(days=90))
     late = make_project(editor, code="LATE", status=Status.FINALISATION, planned_end=TODAY - datetime.timedelta(days=1))
+    today = make_project(editor, code="TODAY", planned_end=TODAY)  # ends today: not late yet
     make_project(editor, code="LATER", planned_end=TODAY + datetime.timedelta(days=91))
     make_project(editor, code="ENDED", planned_end=TODAY, actual_end=TODAY)
     make_project(editor, code="PIPELINE", status=Status.PIPELINE, planned_end=TODAY)
@@ -26,7 +27,13 @@ def test_running_projects_near_or_past_their_planned_end(editor, contributor, vi
     make_project(editor, code="OPEN-ENDED", planned_end=None)
 
     items = reminders.due_items(TODAY)
-    expected = sorted([f"project:{late.pk}:overdue-2026-05-31", f"project:{soon.pk}:ends-2026-08-30"])
+    expected = sorted(
+        [
+            f"project:{late.pk}:overdue-2026-05-31",
+            f"project:{soon.pk}:ends-2026-08-30",
+            f"project:{today.pk}:ends-2026-06-01",
+        ]
+    )
     # The owner unit's users who may act; not its viewers, not another unit's users.
     assert _keys(items, editor) == _keys(items, contributor) == expected
     assert _keys(items, viewer) == [] and _keys(items, contributor_b) == []
