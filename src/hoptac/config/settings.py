@@ -164,6 +164,11 @@ WHITENOISE_USE_FINDERS = not env_bool("HOPTAC_STATIC_MANIFEST", not DEBUG)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HOPTAC_UPLOAD_MAX_BYTES = int(os.environ.get("HOPTAC_UPLOAD_MAX_MB", "25")) * 1024 * 1024
 
+# Search: "" = the database's own full text (SQLite FTS5 / PostgreSQL); "tantivy" = a tantivy index
+# in HOPTAC_SEARCH_INDEX_DIR, for large collections (see docs/search.md).
+HOPTAC_SEARCH_BACKEND = os.environ.get("HOPTAC_SEARCH_BACKEND", "").strip().lower()
+HOPTAC_SEARCH_INDEX_DIR = Path(os.environ.get("HOPTAC_SEARCH_INDEX_DIR") or DATA_DIR / "search-index").resolve()
+
 EMAIL_BACKEND = os.environ.get("HOPTAC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("HOPTAC_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("HOPTAC_EMAIL_PORT", "25"))

@@ -5,7 +5,10 @@ parsed terms, so they find the same rows; only the ranking function differs (bm2
 
 import json
 from abc import ABC, abstractmethod
+from contextlib import nullcontext
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from hoptac.search.query import Term
@@ -14,13 +17,37 @@ FTS_TABLE = "documents_search_fts"
 ENTRY_TABLE = "documents_searchentry"
 
 
+class Count(int):
+    """A number of matches; `estimated` when it was scaled up from a sample (tantivy, large results),
+    to be shown as "about N". Still an int everywhere else (arithmetic, JSON)."""
+
+    estimated: bool
+
+    def __new__(cls, value: int, estimated: bool = False):
+        count = super().__new__(cls, value)
+        count.estimated = estimated
+        return count
+
+
 class Backend(ABC):
     """What each database provides; ranking, counting and facets are shared below."""
 
     name = "base"
+    # True: the index lives in the database and is written in the entry's own transaction;
+    # False (tantivy): it is written after the database commit, and a failed write is only logged.
+    in_database = True
 
     @abstractmethod
-    def write(self, entry_id: int, folded_title: str, folded_body: str) -> None: ...
+    def write(self, entry) -> None:
+        """Index one documents.SearchEntry (already saved: its id is the index's key)."""
+
+    def write_many(self, entries) -> None:
+        for entry in entries:
+            self.write(entry)
+
+    def bulk(self):
+        """A context in which many writes are committed together (reindex); nothing by default."""
+        return nullcontext()
 
     @abstractmethod
     def remove(self, entry_ids: list[int]) -> None: ...
@@ -130,21 +157,14 @@ class Backend(ABC):
 class SQLiteFTS5(Backend):
     name = "sqlite-fts5"
 
-    def write(self, entry_id, folded_title, folded_body):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry_id])
-            cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, folded_title, folded_body) VALUES (%s, %s, %s)",
-                [entry_id, folded_title, folded_body],
-            )
+    def write(self, entry):
+        self.write_many([entry])
 
-    def write_many(self, rows: list[tuple[int, str, str]]) -> None:
+    def write_many(self, entries) -> None:
+        rows = [[e.pk, e.folded_title, e.folded_body] for e in entries]
         with connection.cursor() as cursor:
             cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [[r[0]] for r in rows])
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, folded_title, folded_body) VALUES (%s, %s, %s)",
-                [list(r) for r in rows],
-            )
+            cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, folded_title, folded_body) VALUES (%s, %s, %s)", rows)
 
     def remove(self, entry_ids):
         with connection.cursor() as cursor:
@@ -205,10 +225,10 @@ class PostgresFullText(Backend):
 
     name = "postgresql"
 
-    def write(self, entry_id, folded_title, folded_body):
+    def write(self, entry):
         pass  # the tsvector column is generated from the row itself
 
-    def write_many(self, rows):
+    def write_many(self, entries):
         pass
 
     def remove(self, entry_ids):
@@ -261,4 +281,12 @@ class PostgresFullText(Backend):
 
 
 def backend() -> Backend:
+    """HOPTAC_SEARCH_BACKEND: "" = the database's own full text, "tantivy" = an index on disk."""
+    name = settings.HOPTAC_SEARCH_BACKEND
+    if name == "tantivy":
+        from hoptac.search.tantivy_backend import Tantivy
+
+        return Tantivy.at(settings.HOPTAC_SEARCH_INDEX_DIR)
+    if name not in ("", "database"):
+        raise ImproperlyConfigured(f"HOPTAC_SEARCH_BACKEND={name!r}: use '' (the database's own) or 'tantivy'")
     return PostgresFullText() if connection.vendor == "postgresql" else SQLiteFTS5()

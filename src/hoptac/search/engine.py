@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 
 from hoptac.org.permissions import Role, role_of, visible
 from hoptac.search import registry
-from hoptac.search.backends import backend
+from hoptac.search.backends import Count, backend
 from hoptac.search.query import parse
 from hoptac.search.snippets import snippet
 
@@ -73,15 +73,17 @@ def search(
 ) -> tuple[list[Hit], int, dict[str, list[tuple]]]:
     """Ranked hits (best first) with highlighted snippets, the total count, and facets
     {"type": [(value, count)], "language": ..., "year": ..., "partner": ..., "field": ...}
-    counted over all matches that pass the filters."""
+    counted over all matches that pass the filters. The count is a `Count` (an int): with the
+    tantivy backend and many matches, `count.estimated` is True and count and facets are scaled
+    up from a sample (show "about N")."""
 
     terms = parse(q)
     facets: dict[str, list[tuple]] = {name: [] for name in FACETS}
     if not terms:
-        return [], 0, facets
+        return [], Count(0), facets
     engine = backend()
     if user is not None and role_of(user) is None:
-        return [], 0, facets
+        return [], Count(0), facets
     if user is None or role_of(user) != Role.CONTRIBUTOR:
         # Everyone but contributors sees every record: rank, count and facet in the database.
         first = [e.type for e in registry.entries() if e.group == 0]
@@ -89,10 +91,11 @@ def search(
             terms, types=types, language=language, year=year, partner=partner, field=field,
             first_types=first, limit=limit, offset=offset,
         )  # fmt: skip
-        return _hits([{"id": r[0], "score": r[3]} for r in page_rows], terms), count, facets
+        hits = _hits([{"id": r[0], "score": r[3]} for r in page_rows], terms)
+        return hits, count if isinstance(count, Count) else Count(count), facets
     matched = engine.match_rows(terms, types=types, language=language, year=year)
     if not matched:
-        return [], 0, facets
+        return [], Count(0), facets
     rows = [
         {
             "id": r[0],
@@ -126,7 +129,7 @@ def search(
             counters["field"][pk] += 1
     facets = {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:20] for name, c in counters.items()}
     facets["year"] = sorted(counters["year"].items(), reverse=True)
-    return _hits(rows[offset : offset + limit], terms), len(rows), facets
+    return _hits(rows[offset : offset + limit], terms), Count(len(rows)), facets
 
 
 def _hits(page: list[dict], terms) -> list[Hit]:
@@ -135,7 +138,9 @@ def _hits(page: list[dict], terms) -> list[Hit]:
     details = SearchEntry.objects.defer("folded_title", "folded_body").in_bulk([r["id"] for r in page])
     hits = []
     for row in page:
-        entry = details[row["id"]]
+        entry = details.get(row["id"])
+        if entry is None:  # removed from the database after the index answered
+            continue
         hits.append(
             Hit(
                 type=entry.type,

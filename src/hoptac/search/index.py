@@ -15,15 +15,15 @@ def _entry_model():
     return SearchEntry
 
 
-def index_object(obj, entry: registry.Entry | None = None) -> None:
-    """(Re)index one record; a record type without a registry entry is ignored."""
+def index_object(obj, entry: registry.Entry | None = None, *, write: bool = True) -> None:
+    """(Re)index one record; a record type without a registry entry is ignored. `write=False` only
+    updates the SearchEntry row (reindex writes an index outside the database in one go)."""
     entry = entry or registry.entry_for_model(type(obj))
     if entry is None:
         return
     indexed = entry.describe(obj)
     SearchEntry = _entry_model()
-    folded_title = index_words(indexed.title)
-    folded_body = index_words(indexed.text)
+    engine = backend()
     with transaction.atomic():
         row, _ = SearchEntry.objects.update_or_create(
             type=entry.type,
@@ -36,19 +36,26 @@ def index_object(obj, entry: registry.Entry | None = None) -> None:
                 "year": indexed.year,
                 "partner_ids": list(indexed.partner_ids),
                 "field_ids": list(indexed.field_ids),
-                "folded_title": folded_title,
-                "folded_body": folded_body,
+                "folded_title": index_words(indexed.title),
+                "folded_body": index_words(indexed.text),
             },
         )
-        backend().write(row.pk, folded_title, folded_body)
+        if write and engine.in_database:
+            engine.write(row)
+    if write and not engine.in_database:
+        engine.write(row)  # after the row is saved; a failure is logged and reindex repairs it
 
 
 def unindex(type_name: str, pk: int) -> None:
     SearchEntry = _entry_model()
+    engine = backend()
     with transaction.atomic():
         ids = list(SearchEntry.objects.filter(type=type_name, obj_id=pk).values_list("pk", flat=True))
-        backend().remove(ids)
+        if engine.in_database:
+            engine.remove(ids)
         SearchEntry.objects.filter(pk__in=ids).delete()
+    if not engine.in_database:
+        engine.remove(ids)
 
 
 def index_after_commit(obj) -> None:
@@ -70,25 +77,40 @@ def unindex_after_commit(type_name: str, pk: int) -> None:
 def reindex(
     types: Iterable[str] | None = None, progress: Callable[[str, int, int], None] | None = None, batch: int = 500
 ) -> dict[str, int]:
-    """Rebuild the index for the given record types (default: all), from the database."""
+    """Rebuild the index for the given record types (default: all), from the database.
+
+    An index in the database is rebuilt in each type's transaction. An index outside it (tantivy)
+    is rebuilt after the rows are committed, in one writer commit: cleared (or the named types'
+    old entries removed) and every new entry written, so searches see the old index until then."""
     SearchEntry = _entry_model()
     wanted = set(types) if types else None
     counts: dict[str, int] = {}
     engine = backend()
+    removed: list[int] = []
     for entry in registry.entries():
         if wanted is not None and entry.type not in wanted:
             continue
         with transaction.atomic():
             old = list(SearchEntry.objects.filter(type=entry.type).values_list("pk", flat=True))
-            engine.remove(old)
+            if engine.in_database:
+                engine.remove(old)
+            removed += old
             SearchEntry.objects.filter(type=entry.type).delete()
             qs = entry.queryset().order_by("pk")
             total = qs.count()
             done = 0
             for obj in qs.iterator(chunk_size=batch):
-                index_object(obj, entry)
+                index_object(obj, entry, write=engine.in_database)
                 done += 1
                 if progress and (done % batch == 0 or done == total):
                     progress(entry.type, done, total)
             counts[entry.type] = done
+    if not engine.in_database:
+        rows = SearchEntry.objects.all() if wanted is None else SearchEntry.objects.filter(type__in=counts)
+        with engine.bulk():
+            if wanted is None:
+                engine.clear()
+            else:
+                engine.remove(removed)
+            engine.write_many(rows.defer("title", "text", "url").order_by("pk").iterator(chunk_size=batch))
     return counts
