@@ -19,6 +19,7 @@
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -33,7 +34,6 @@ from pathlib import Path
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from lxml import etree
-from simple_history.utils import bulk_update_with_history
 
 from hoptac.aid.iati import NS, SUPPORTED_VERSIONS, XML_LANG, codelist, iterparse_options, validate_stream
 from hoptac.aid.models import (
@@ -154,24 +154,39 @@ def _text(el) -> str:
     return (el.text or "").strip() if el is not None else ""
 
 
-def _narratives(el, default_lang: str) -> dict[str, str]:
-    """{lang: text} of an element's narratives (first per language)."""
+def _narratives(el, lang: str) -> dict[str, str]:
+    """{lang: text} of an element's narratives (first per language); `lang` is the activity's
+    language (lower case), which a narrative without xml:lang is in."""
     out: dict[str, str] = {}
-    if el is None:
-        return out
     for n in el:
         if n.tag == "narrative":
-            lang = (n.get(XML_LANG) or default_lang or "en").lower()
-            text = (n.text or "").strip()
-            if text and lang not in out:
-                out[lang] = text
+            text = n.text
+            if text and (text := text.strip()):
+                given = n.get(XML_LANG)
+                key = given.lower() if given else lang
+                if key not in out:
+                    out[key] = text
     return out
 
 
-def _first(narratives: dict[str, str], lang: str = "en") -> str:
-    return narratives.get(lang) or next(iter(narratives.values()), "")
+def _first(el, lang: str, want: str = "en") -> str:
+    """The element's first narrative in `want`, else its first narrative: what
+    `_narratives(el, lang)` would give for `want`, without building the dict."""
+    first = ""
+    for n in el:
+        if n.tag == "narrative":
+            text = n.text
+            if text and (text := text.strip()):
+                given = n.get(XML_LANG)
+                if (given.lower() if given else lang) == want:
+                    return text
+                if not first:
+                    first = text
+    return first
 
 
+# Dates repeat across activities: each distinct string is parsed once (bounded, memory stays flat).
+@functools.lru_cache(maxsize=4096)
 def _date(value: str | None) -> datetime.date | None:
     if not value:
         return None
@@ -240,7 +255,7 @@ class Importer:
         self.user = user
         self.owner_unit = owner_unit
         self.progress = progress
-        self.rates = RateTable()
+        self.rates = _MonthlyRates()
         self.lookups = _Lookups()
         self.codes = {
             name: codelist(name)
@@ -308,7 +323,7 @@ class Importer:
             if tag == "iati-identifier":
                 identifier = _text(child)
             elif tag == "reporting-org":
-                a["reporting"] = (child.get("ref") or "", child.get("type") or "", _first(_narratives(child, lang)))
+                a["reporting"] = (child.get("ref") or "", child.get("type") or "", _first(child, lang))
             elif tag == "title":
                 a["titles"] = _narratives(child, lang)
             elif tag == "description":
@@ -320,7 +335,7 @@ class Importer:
                         child.get("role") or "",
                         child.get("ref") or "",
                         child.get("type") or "",
-                        _first(_narratives(child, lang)),
+                        _first(child, lang),
                     )
                 )
             elif tag == "activity-status":
@@ -332,7 +347,7 @@ class Importer:
                     (
                         child.get("vocabulary") or "1",
                         child.get("code") or "",
-                        _first(_narratives(child, lang)),
+                        _first(child, lang),
                         _decimal(child.get("percentage")),
                     )
                 )
@@ -341,7 +356,7 @@ class Importer:
                 admin_code = child.get(f"{{{NS}}}province") or ""
                 for part in child:
                     if part.tag == "name":
-                        name = _first(_narratives(part, lang))
+                        name = _first(part, lang)
                     elif part.tag == "administrative" and not admin_code:
                         admin_code = part.get("code") or ""
                 a["locations"].append(
@@ -406,25 +421,25 @@ class Importer:
                 t["currency"] = (part.get("currency") or "").strip().upper()
                 t["value_date"] = _date(part.get("value-date"))
             elif tag == "description":
-                t["description"] = _first(_narratives(part, lang), lang)
+                t["description"] = _first(part, lang, lang)
             elif tag == "provider-org":
-                t["provider"] = (part.get("ref") or "", _first(_narratives(part, lang)))
+                t["provider"] = (part.get("ref") or "", _first(part, lang))
             elif tag == "receiver-org":
-                t["receiver"] = (part.get("ref") or "", _first(_narratives(part, lang)))
+                t["receiver"] = (part.get("ref") or "", _first(part, lang))
         return t
 
     def _read_result(self, el, lang: str) -> dict:
         r = {"type": el.get("type") or "", "title": "", "description": "", "indicators": []}
         for part in el:
             if part.tag == "title":
-                r["title"] = _first(_narratives(part, lang), lang)
+                r["title"] = _first(part, lang, lang)
             elif part.tag == "description":
-                r["description"] = _first(_narratives(part, lang), lang)
+                r["description"] = _first(part, lang, lang)
             elif part.tag == "indicator":
                 ind = {"measure": part.get("measure") or "", "title": "", "baseline_year": None, "baseline": ""}
                 for sub in part:
                     if sub.tag == "title":
-                        ind["title"] = _first(_narratives(sub, lang), lang)
+                        ind["title"] = _first(sub, lang, lang)
                     elif sub.tag == "baseline" and not ind["baseline"]:
                         year = sub.get("year") or ""
                         ind["baseline_year"] = int(year) if year.isdigit() and len(year) == 4 else None
@@ -517,7 +532,7 @@ class Importer:
             "title_en": (titles.get("en") or next((v for k, v in titles.items() if k != "vi"), ""))[:500],
             "description_vi": descriptions.get("vi", ""),
             "description_en": descriptions.get("en") or next((v for k, v in descriptions.items() if k != "vi"), ""),
-            "kind": ext_kind if ext_kind in Kind.values else Kind.OTHER,
+            "kind": ext_kind if ext_kind in KINDS else Kind.OTHER,
             "status": status,
             "aid_type": a["aid_type"][:16],
             "finance_type": a["finance_type"][:16],
@@ -602,6 +617,7 @@ class Importer:
         codes = {a["ext"]["code"] for a in batch if a["ext"]["code"]}
         by_code = {p.code: p for p in Project.objects.filter(code__in=codes)} if codes else {}
         new_projects, updated_projects, pairs = [], [], []
+        search_text = Project.make_search_text
         for a in batch:
             values = self._project_values(a, path, result)
             project = existing.get(a["identifier"])
@@ -617,7 +633,8 @@ class Importer:
                 )
                 values["code"] = ""
             if project is None:
-                project = Project(**values, owner_unit=self.owner_unit)
+                # A new project is a plain record until written: a model instance costs more.
+                project = _NewProject(values)
                 new_projects.append(project)
                 result.imported += 1
             else:
@@ -628,27 +645,20 @@ class Importer:
                 result.updated += 1
             if values["code"]:
                 by_code[values["code"]] = project
-            project.search_text = project.make_search_text()
+            project.search_text = search_text(project)
             pairs.append((project, a))
         writer = _Writer()
         if updated_projects:
             writer.delete_parts([p.pk for p in updated_projects])
-            bulk_update_with_history(
-                updated_projects,
-                Project,
-                [*self._project_values(batch[0], path, result).keys(), "version", "search_text"],
-                batch_size=BATCH,
-                default_user=self.user,
-                default_change_reason="IATI import",
-            )
+            writer.update_projects(updated_projects, [*values, "version", "search_text"], self.user)
         if new_projects:
-            writer.create_projects(new_projects, self.user)
+            writer.create_projects(new_projects, self.owner_unit, self.user)
         for project, a in pairs:
             self._rows(project.pk, a, writer)
         writer.write([p.pk for p, _a in pairs], self.user)
         if self.index:
             for project, _a in pairs:
-                index_after_commit(project)
+                index_after_commit(Project(pk=project.pk))
 
     # ---- a file ------------------------------------------------------------------------------
 
@@ -798,6 +808,31 @@ class Importer:
         return n
 
 
+class _MonthlyRates(RateTable):
+    """The rate table, each currency's rate looked up once per month (a rate depends only on
+    the month; bounded, memory stays flat)."""
+
+    def __init__(self):
+        super().__init__()
+        self._memo: dict = {}
+
+    def vnd_per_unit(self, currency: str, day: datetime.date):
+        key = (currency, day.year, day.month)
+        try:
+            return self._memo[key]
+        except KeyError:
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = super().vnd_per_unit(currency, day)
+            return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _db_date(vendor: str, value: datetime.date):
+    """A date as the database takes it (the same few dates recur: adapted once each)."""
+    return connection.ops.adapt_datefield_value(value)
+
+
 def _percent(p: Decimal | None) -> Decimal | None:
     return p.quantize(Decimal("0.001")) if p is not None and 0 <= p <= 100 else None
 
@@ -809,7 +844,7 @@ class _Writer:
     def __init__(self):
         ops = connection.ops
         self.now = ops.adapt_datetimefield_value(timezone.now())
-        self.date = ops.adapt_datefield_value
+        self.date = functools.partial(_db_date, connection.vendor)
         self.orgs: list[tuple] = []
         self.sectors: list[tuple] = []
         self.locations: list[tuple] = []
@@ -832,26 +867,49 @@ class _Writer:
         marks = ", ".join(["%s"] * len(fields))
         cursor.executemany(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})", rows)
 
-    def create_projects(self, projects: list[Project], user) -> None:
-        """Insert new projects and their "created" history rows; set their primary keys."""
-        fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
-        tracked = {f.name for f in Project.history.model._meta.concrete_fields}
+    def _project_rows(self, projects, fields) -> list[tuple]:
+        """Rows of `fields` from the projects' attributes, adapted for the database."""
+        date = self.date
+        adapt_datetime = connection.ops.adapt_datetimefield_value
+        getters = []
+        for f in fields:
+            if isinstance(f, models.DateTimeField):
+                getters.append((f.attname, adapt_datetime))
+            elif isinstance(f, models.DateField):
+                getters.append((f.attname, date))
+            else:
+                getters.append((f.attname, None))
         rows = []
         for p in projects:
             row = []
-            for f in fields:
-                if isinstance(f, models.DateTimeField):
-                    row.append(self.now)
-                elif isinstance(f, models.DateField):
-                    value = getattr(p, f.attname)
-                    row.append(self.date(value) if value else None)
-                else:
-                    row.append(getattr(p, f.attname))
+            for attname, adapt in getters:
+                value = getattr(p, attname)
+                row.append(adapt(value) if adapt is not None and value is not None else value)
             rows.append(tuple(row))
+        return rows
+
+    def _project_history(self, cursor, projects, history_type: str, user) -> None:
+        """One history row per project, as simple-history writes it, with the import as its reason."""
+        history = Project.history.model
+        tracked = [f for f in Project._meta.concrete_fields if f.name in PROJECT_HISTORY_FIELDS]
+        rows = self._project_rows(projects, tracked)
+        user_id = user.pk if user else None
+        self._insert(
+            cursor,
+            history,
+            [*(f.name for f in tracked), "history_date", "history_change_reason", "history_type", "history_user"],
+            [(*row, self.now, "IATI import", history_type, user_id) for row in rows],
+        )
+
+    def create_projects(self, projects: list["_NewProject"], owner_unit, user) -> None:
+        """Insert new projects and their "created" history rows; set their primary keys."""
+        fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
+        now = timezone.now()
+        for p in projects:
+            p.complete(now, owner_unit)
         qn = connection.ops.quote_name
-        names = [f.name for f in fields]
         with connection.cursor() as cursor:
-            self._insert(cursor, Project, names, rows)
+            self._insert(cursor, Project, [f.name for f in fields], self._project_rows(projects, fields))
             identifiers = [p.iati_identifier for p in projects]
             marks = ", ".join(["%s"] * len(identifiers))
             cursor.execute(
@@ -860,25 +918,20 @@ class _Writer:
             )
             ids = dict(cursor.fetchall())
             for p in projects:
-                p.pk = ids[p.iati_identifier]
-            keep = [i for i, name in enumerate(names) if name in tracked]
-            history = [
-                (p.pk, *(row[i] for i in keep), self.now, "IATI import", "+", user.pk if user else None)
-                for p, row in zip(projects, rows, strict=True)
-            ]
-            self._insert(
-                cursor,
-                Project.history.model,
-                [
-                    "id",
-                    *(names[i] for i in keep),
-                    "history_date",
-                    "history_change_reason",
-                    "history_type",
-                    "history_user",
-                ],
-                history,
-            )
+                p.pk = p.id = ids[p.iati_identifier]
+            self._project_history(cursor, projects, "+", user)
+
+    def update_projects(self, projects: list[Project], names: list[str], user) -> None:
+        """Write the changed fields of existing projects and their "changed" history rows (what
+        simple-history's bulk_update_with_history wrote, one UPDATE per project instead of a
+        CASE per field)."""
+        fields = [Project._meta.get_field(name) for name in names]
+        qn = connection.ops.quote_name
+        sets = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+        rows = [(*row, p.pk) for row, p in zip(self._project_rows(projects, fields), projects, strict=True)]
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {qn(Project._meta.db_table)} SET {sets} WHERE id = %s", rows)
+            self._project_history(cursor, projects, "~", user)
 
     def delete_parts(self, project_ids: list[int]) -> None:
         qn = connection.ops.quote_name
@@ -996,6 +1049,32 @@ class _Writer:
                     ],
                     indicators,
                 )
+
+
+PROJECT_HISTORY_FIELDS = frozenset(f.name for f in Project.history.model._meta.concrete_fields)
+KINDS = frozenset(Kind.values)
+
+
+class _NewProject:
+    """A project read from a file, not yet written: its values as attributes (what
+    Project.make_search_text and the row builder read), completed with the model's defaults."""
+
+    pk = id = None
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
+
+    def complete(self, now, owner_unit) -> None:
+        for f in Project._meta.concrete_fields:
+            if f.primary_key or f.attname in self.__dict__:
+                continue
+            if isinstance(f, models.DateTimeField):
+                value = now
+            elif f.name == "owner_unit":
+                value = owner_unit.pk if owner_unit is not None else None
+            else:
+                value = f.get_default()
+            setattr(self, f.attname, value)
 
 
 TX_FIELDS = [
