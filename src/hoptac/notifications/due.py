@@ -1,7 +1,7 @@
 """What falls due, and for whom: the one interface reminders and "my due items" share.
 
 Each record app that has deadlines exposes `due_items(today) -> list[DueItem]` in its
-`reminders.py`; PROVIDERS below lists them."""
+`reminders.py`; `providers()` finds them in the installed apps."""
 
 import datetime
 from collections.abc import Callable, Iterable
@@ -23,11 +23,19 @@ Provider = Callable[[datetime.date], Iterable[DueItem]]
 
 
 def providers() -> list[Provider]:
-    from hoptac.activities.reminders import due_items as activities
-    from hoptac.agreements.reminders import due_items as agreements
-    from hoptac.programmes.reminders import due_items as programmes
+    """`due_items` of every installed app's `reminders` module, in the order of INSTALLED_APPS."""
+    from importlib import import_module
 
-    return [agreements, activities, programmes]
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    found = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "reminders"):
+            module = import_module(f"{config.name}.reminders")
+            if hasattr(module, "due_items"):
+                found.append(module.due_items)
+    return found
 
 
 def all_due_items(today: datetime.date) -> list[DueItem]:

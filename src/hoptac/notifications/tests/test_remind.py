@@ -59,3 +59,15 @@ def test_unread_count_and_my_items_page(one_due_item, logged_in):
 def test_api_lists_my_due_items(one_due_item, api):
     body = api(one_due_item).get("/api/v1/my/due").json()
     assert body[0]["kind"] == "agreement" and body[0]["due_date"] == "2026-01-01"
+
+
+def test_every_apps_reminders_are_asked():
+    from hoptac.notifications.due import providers
+
+    modules = {p.__module__ for p in providers()}
+    assert modules == {
+        "hoptac.agreements.reminders",
+        "hoptac.activities.reminders",
+        "hoptac.programmes.reminders",
+        "hoptac.aid.reminders",
+    }
