@@ -888,18 +888,30 @@ class _Writer:
             rows.append(tuple(row))
         return rows
 
-    def _project_history(self, cursor, projects, history_type: str, user) -> None:
-        """One history row per project, as simple-history writes it, with the import as its reason."""
-        history = Project.history.model
-        tracked = [f for f in Project._meta.concrete_fields if f.name in PROJECT_HISTORY_FIELDS]
-        rows = self._project_rows(projects, tracked)
-        user_id = user.pk if user else None
-        self._insert(
-            cursor,
-            history,
-            [*(f.name for f in tracked), "history_date", "history_change_reason", "history_type", "history_user"],
-            [(*row, self.now, "IATI import", history_type, user_id) for row in rows],
+    def _copy_history(self, cursor, model, where: str, ids: list[int], history_type: str, user) -> None:
+        """History rows ("IATI import" as their reason) for the rows just written, as simple-history
+        writes them, copied by the database itself from the rows (INSERT ... SELECT): no values
+        travel back and forth through Python."""
+        qn = connection.ops.quote_name
+        history = model.history.model
+        tracked = {f.name for f in history._meta.concrete_fields}
+        columns = [qn(f.column) for f in model._meta.concrete_fields if f.name in tracked]
+        names = ", ".join(columns)
+        meta = ", ".join(
+            qn(history._meta.get_field(name).column)
+            for name in ("history_date", "history_change_reason", "history_type", "history_user")
         )
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"INSERT INTO {qn(history._meta.db_table)} ({names}, {meta}) "
+            f"SELECT {names}, %s, %s, %s, %s FROM {qn(model._meta.db_table)} WHERE {qn(where)} IN ({marks}) "
+            f"ORDER BY {qn('id')}",
+            [self.now, "IATI import", history_type, user.pk if user else None, *ids],
+        )
+
+    def _project_history(self, cursor, projects, history_type: str, user) -> None:
+        """One history row per project."""
+        self._copy_history(cursor, Project, "id", [p.pk for p in projects], history_type, user)
 
     def create_projects(self, projects: list["_NewProject"], owner_unit, user) -> None:
         """Insert new projects and their "created" history rows; set their primary keys."""
@@ -981,24 +993,7 @@ class _Writer:
             insert(cursor, Transaction, TX_FIELDS, self.transactions)
             if self.transactions:
                 # Their history rows ("created by the IATI import"), as record_create would write.
-                qn = connection.ops.quote_name
-                marks = ", ".join(["%s"] * len(project_ids))
-                cursor.execute(
-                    f"SELECT project_id, position, id FROM {qn(Transaction._meta.db_table)} "
-                    f"WHERE project_id IN ({marks})",
-                    project_ids,
-                )
-                tx_ids = {(pid, pos): pk for pid, pos, pk in cursor.fetchall()}
-                history = [
-                    (tx_ids[(row[3], row[20])], *row, self.now, "IATI import", "+", user.pk if user else None)
-                    for row in self.transactions
-                ]
-                insert(
-                    cursor,
-                    Transaction.history.model,
-                    ["id", *TX_FIELDS, "history_date", "history_change_reason", "history_type", "history_user"],
-                    history,
-                )
+                self._copy_history(cursor, Transaction, "project_id", project_ids, "+", user)
             if self.results:
                 insert(
                     cursor,
@@ -1051,7 +1046,6 @@ class _Writer:
                 )
 
 
-PROJECT_HISTORY_FIELDS = frozenset(f.name for f in Project.history.model._meta.concrete_fields)
 KINDS = frozenset(Kind.values)
 
 
