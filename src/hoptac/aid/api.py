@@ -211,6 +211,7 @@ class ProjectFilters(FilterSchema):
     sector: str = Field("", description="DAC code (5 digits, or a 3-digit category)")
     field: int | None = Field(None, description="Cooperation field id")
     province: int | None = Field(None, description="Provincial unit id")
+    unit: int | None = Field(None, description="Vietnamese unit id: the owner or an implementing unit")
     status: StatusLiteral | None = None
     year: int | None = Field(None, description="Projects running during this year")
     parent: int | None = None

@@ -35,6 +35,13 @@ class ProjectFilterForm(forms.Form):
     province = forms.ModelChoiceField(
         label=_("Province"), required=False, queryset=_provinces(), empty_label=_("All provinces")
     )
+    unit = forms.ModelChoiceField(
+        label=_("Vietnamese unit"),
+        required=False,
+        queryset=Unit.objects.filter(is_active=True).order_by("kind", "name_vi"),
+        empty_label=_("All units"),
+        help_text=_("The unit that owns or implements the project."),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices])
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1950, max_value=2100)
     sort = forms.ChoiceField(

@@ -63,6 +63,7 @@ def project_list(
     sector: str = "",
     field: int | None = None,
     province: int | None = None,
+    unit: int | None = None,
     status: str = "",
     year: int | None = None,
     parent: int | None = None,
@@ -85,6 +86,8 @@ def project_list(
         queryset = queryset.filter(fields__field_id=field)
     if province:
         queryset = queryset.filter(locations__province_id=province)
+    if unit:  # the Vietnamese unit that owns or implements it
+        queryset = queryset.filter(Q(owner_unit_id=unit) | Q(implementing_units=unit))
     if status:
         queryset = queryset.filter(status=status)
     if year:
@@ -93,7 +96,7 @@ def project_list(
         queryset = queryset.filter(parent_id=parent)
     if published is not None:
         queryset = queryset.filter(is_published=published)
-    if donor or sector or field or province:
+    if donor or sector or field or province or unit:
         queryset = queryset.distinct()
     queryset = with_figures(queryset)
     order = list(SORTS.get(sort, ()))

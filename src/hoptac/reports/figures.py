@@ -682,8 +682,12 @@ def aid_section(user, filters: Filters, today: datetime.date) -> Section:
     projects = projects_queryset(user, filters)
     totals = selectors.figures(transactions)
     year = filters.single_year()
-    params = {"year": year or "", "donor": filters.partner.pk if filters.partner else "",
-              "field": filters.field.pk if filters.field else ""}  # fmt: skip
+    params = {
+        "year": year or "",
+        "donor": filters.partner.pk if filters.partner else "",
+        "field": filters.field.pk if filters.field else "",
+        "unit": filters.unit.pk if filters.unit else "",
+    }
     section.figures.append(
         Figure(
             "projects",

@@ -88,3 +88,22 @@ def test_timeline_and_search_entry(editor):
     assert [(e.kind, e.url, e.date) for e in entries] == [("project", p.get_absolute_url(), datetime.date(2024, 1, 1))]
     indexed = describe_project(p)
     assert indexed.partner_ids == [ilo.pk] and indexed.year == 2024 and "Test project" in indexed.text
+
+
+def test_list_filters_by_the_unit_that_owns_or_implements(logged_in, admin_user, unit_a, unit_b):
+    make_project(admin_user, code="OWN", title_vi="Của đơn vị A", owner_unit=unit_a)
+    make_project(admin_user, code="IMP", title_vi="Đơn vị A thực hiện", owner_unit=unit_b, implementing_units=[unit_a])
+    make_project(admin_user, code="OTHER", title_vi="Chỉ đơn vị B", owner_unit=unit_b)
+    client = logged_in(admin_user)
+    listed = client.get("/projects/", {"unit": unit_a.pk}).context["projects"]
+    assert sorted(p.code for p in listed) == ["IMP", "OWN"]
+    assert sorted(p.code for p in client.get("/projects/", {"unit": unit_b.pk}).context["projects"]) == ["IMP", "OTHER"]
+    assert client.get("/api/v1/projects", {"unit": unit_a.pk}).json()["count"] == 2
+
+
+def test_history_tab_lists_the_projects_transactions(logged_in, editor):
+    p = make_project(editor)
+    add_tx(editor, p, TransactionType.DISBURSEMENT, "250")
+    page = logged_in(editor).get(p.get_absolute_url(), {"tab": "history"}).content.decode()
+    history = page[page.index('data-testid="history"') :]
+    assert "Giao dịch: Giải ngân 15/03/2024 250.00 USD" in history
