@@ -64,6 +64,8 @@ MEMO_SIZE = 10_000
 # below it, starting a process costs more than validating as we read.
 PARALLEL_MIN_BYTES = 4 * 2**20
 SRC = Path(__file__).resolve().parents[2]
+NS_PROVINCE = f"{{{NS}}}province"
+NS_PERCENTAGE = f"{{{NS}}}percentage"
 
 
 class Rejected(Exception):
@@ -316,11 +318,15 @@ class Importer:
             "results": [],
         }
         currency = (el.get("default-currency") or "").strip().upper()
+        transactions, read_transaction = a["transactions"], self._read_transaction
         for child in el:
             tag = child.tag
-            if not isinstance(tag, str):
+            # The most frequent elements first (an activity has many transactions).
+            if tag == "transaction":
+                transactions.append(read_transaction(child, lang))
+            elif not isinstance(tag, str):
                 continue
-            if tag == "iati-identifier":
+            elif tag == "iati-identifier":
                 identifier = _text(child)
             elif tag == "reporting-org":
                 a["reporting"] = (child.get("ref") or "", child.get("type") or "", _first(child, lang))
@@ -353,15 +359,13 @@ class Importer:
                 )
             elif tag == "location":
                 name = ""
-                admin_code = child.get(f"{{{NS}}}province") or ""
+                admin_code = child.get(NS_PROVINCE) or ""
                 for part in child:
                     if part.tag == "name":
                         name = _first(part, lang)
                     elif part.tag == "administrative" and not admin_code:
                         admin_code = part.get("code") or ""
-                a["locations"].append(
-                    (child.get("ref") or "", name, admin_code, _decimal(child.get(f"{{{NS}}}percentage")))
-                )
+                a["locations"].append((child.get("ref") or "", name, admin_code, _decimal(child.get(NS_PERCENTAGE))))
             elif tag == "default-aid-type":
                 if child.get("vocabulary") in (None, "", "1") and not a["aid_type"]:
                     a["aid_type"] = child.get("code") or ""
@@ -371,8 +375,6 @@ class Importer:
                 a["flow_type"] = child.get("code") or ""
             elif tag == "budget":
                 a["budgets"].append(self._read_budget(child))
-            elif tag == "transaction":
-                a["transactions"].append(self._read_transaction(child, lang))
             elif tag == "result":
                 a["results"].append(self._read_result(child, lang))
         where = f"activity #{n}" + (f" '{identifier}'" if identifier else "")
