@@ -5,9 +5,10 @@ title and body (already split into words by hoptac.search.query.index_words, so 
 splits on spaces) and the filter/facet fields as fast fields. Chosen with HOPTAC_SEARCH_BACKEND=tantivy.
 
 Why it is fast at 1,000,000 entries where FTS5 is not: the page is a top-k search that does not
-count (tantivy can skip blocks that cannot enter the top k), and when a query matches more than
-EXACT_UP_TO entries the count and the facets are estimated from a sample of the matches — the
-entries in a few of BUCKETS hash buckets — then scaled up; the result says it is estimated.
+count, and that ranks the entries with a query word in the title first when that is provably
+enough (_top_title_first); and when a query matches more than EXACT_UP_TO entries the count and
+the facets are computed in a sample index (the entries of 4 of 64 hash buckets of the entry id, a
+sixteenth) and scaled up; the result says it is estimated.
 
 Several processes (application server workers) share one index folder: each write takes tantivy's
 writer lock, commits and releases it (waiting briefly while another process holds it), and every
@@ -30,9 +31,15 @@ log = logging.getLogger(__name__)
 
 BUCKET_BITS = 6
 BUCKETS = 1 << BUCKET_BITS  # 64
-EXACT_UP_TO = 20_000  # matches counted exactly; above, count and facets are estimated
-SAMPLE_TARGET = 2_000  # matches in the sample an estimate is scaled from (~2 % error on the count)
+SAMPLE_BUCKETS = 4  # the sample index holds 4 of the 64 buckets: 1/16 of the entries
+# Matches counted exactly; above, count and facets are estimated from at least 20,000/16 = 1,250
+# matches in the sample (about 3 % error on the count).
+EXACT_UP_TO = 20_000
 TITLE_WEIGHT = 10.0  # as bm25(10, 1) in FTS5
+BM25_K1 = 1.2  # tantivy's
+# Safety on the score bound: deleted entries still count in a word's document frequency until
+# segments merge, which can make the idf computed here slightly low.
+BOUND_MARGIN = 1.25
 FACET_SIZE = 20
 WRITE_HEAP = 15_000_000  # one save: a small writer (tantivy's minimum is 3 MB per thread)
 BULK_HEAP = 256_000_000  # reindex: fewer, larger segments
@@ -56,7 +63,7 @@ def bucket_of(entry_id: int) -> int:
 
 def _schema():
     builder = tantivy.SchemaBuilder()
-    for name in ("id", "bucket", "year", "partner", "field"):
+    for name in ("id", "year", "partner", "field"):
         builder.add_integer_field(name, indexed=True, fast=True)
     builder.add_text_field("title", tokenizer_name=TOKENIZER)
     builder.add_text_field("body", tokenizer_name=TOKENIZER)
@@ -74,19 +81,66 @@ def _all(clauses: list) -> object:
     return clauses[0] if len(clauses) == 1 else Query.boolean_query([(Occur.Must, c) for c in clauses])
 
 
+def _open(directory: Path):
+    directory.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(_schema(), path=str(directory), reuse=True)
+    index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    # Manual: every search reloads first, so a commit by another process is seen at once.
+    index.config_reader("Manual")
+    return index
+
+
+def in_sample(entry_id: int) -> bool:
+    return bucket_of(entry_id) < SAMPLE_BUCKETS
+
+
+class _Writers:
+    """The writers of the full index and of the sample index, used as one."""
+
+    def __init__(self, full, sample):
+        self.full, self.sample = full, sample
+
+    def put(self, entry_id: int, document, replace: bool) -> None:
+        for writer in (self.full, self.sample) if in_sample(entry_id) else (self.full,):
+            if replace:
+                writer.delete_documents_by_term("id", entry_id)
+            writer.add_document(document)
+
+    def delete(self, entry_id: int) -> None:
+        for writer in (self.full, self.sample) if in_sample(entry_id) else (self.full,):
+            writer.delete_documents_by_term("id", entry_id)
+
+    def delete_all(self) -> None:
+        self.full.delete_all_documents()
+        self.sample.delete_all_documents()
+
+    def commit(self) -> None:
+        self.full.commit()
+        self.sample.commit()
+
+    def rollback(self) -> None:
+        self.full.rollback()
+        self.sample.rollback()
+
+    def release(self) -> None:
+        """Finish merges and release both locks."""
+        self.full.wait_merging_threads()
+        self.sample.wait_merging_threads()
+
+
 class Tantivy(Backend):
+    """Two tantivy indexes in the folder: `full` (every entry) and `sample` (the entries of
+    SAMPLE_BUCKETS of the BUCKETS hash buckets), where large counts and facets are estimated."""
+
     name = "tantivy"
     in_database = False
     _opened: dict[Path, "Tantivy"] = {}
 
     def __init__(self, directory: Path | str):
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
-        self.index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
-        # Manual: search() reloads itself, so a commit by another process is seen at once.
-        self.index.config_reader("Manual")
+        self.index = _open(self.directory / "full")
+        self.sample = _open(self.directory / "sample")
         self._local = threading.local()
 
     @classmethod
@@ -99,56 +153,62 @@ class Tantivy(Backend):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def _acquire(self, heap: int):
+    def _acquire(self, heap: int) -> _Writers:
+        """Both writers (the full index's lock first, always): waits while another process writes."""
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            try:
-                return self.index.writer(heap, 1)
-            except ValueError as exc:  # another process (or a bulk writer) holds the lock
-                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        taken = []
+        for index in (self.index, self.sample):
+            while True:
+                try:
+                    taken.append(index.writer(heap, 1))
+                    break
+                except ValueError as exc:  # another process (or a bulk writer) holds the lock
+                    if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                        for writer in taken:
+                            writer.wait_merging_threads()
+                        raise
+                    time.sleep(0.05)
+        return _Writers(*taken)
 
     @contextmanager
     def bulk(self):
         """One writer for everything written inside, committed once at the end (reindex)."""
-        if getattr(self._local, "writer", None) is not None:
+        if getattr(self._local, "writers", None) is not None:
             yield
             return
-        writer = self._acquire(BULK_HEAP)
-        self._local.writer = writer
+        writers = self._acquire(BULK_HEAP)
+        self._local.writers = writers
         try:
             yield
-            writer.commit()
+            writers.commit()
         except BaseException:
-            writer.rollback()
+            writers.rollback()
             raise
         finally:
-            self._local.writer = None
+            self._local.writers = None
             self._local.cleared = False
-            writer.wait_merging_threads()  # finishes merges and releases the lock
-            self.index.reload()
+            writers.release()
 
     @contextmanager
-    def _writer(self):
-        bulk = getattr(self._local, "writer", None)
+    def _writers(self):
+        bulk = getattr(self._local, "writers", None)
         if bulk is not None:
             yield bulk
             return
-        writer = self._acquire(WRITE_HEAP)
+        writers = self._acquire(WRITE_HEAP)
         try:
-            yield writer
-            writer.commit()
+            yield writers
+            writers.commit()
         except BaseException:
-            writer.rollback()
+            writers.rollback()
             raise
         finally:
-            writer.wait_merging_threads()
+            writers.release()
 
     def _guarded(self, what: str, operation) -> None:
         """Outside a bulk rebuild a failed index write is logged, not raised: the database write it
         follows must stand, and `hoptac reindex` repairs the index."""
-        if getattr(self._local, "writer", None) is not None:
+        if getattr(self._local, "writers", None) is not None:
             operation()
             return
         try:
@@ -159,7 +219,6 @@ class Tantivy(Backend):
     def _document(self, entry) -> tantivy.Document:
         fields = {
             "id": entry.pk,
-            "bucket": bucket_of(entry.pk),
             "title": entry.folded_title or "",
             "body": entry.folded_body or "",
             "type": entry.type,
@@ -178,13 +237,11 @@ class Tantivy(Backend):
         """Add or replace entries; `entries` may be a lazy iterator (reindex streams a million)."""
 
         def run():
-            with self._writer() as writer:
+            with self._writers() as writers:
                 # Right after clear() in the same bulk there is nothing to replace.
                 replace = not getattr(self._local, "cleared", False)
                 for entry in entries:
-                    if replace:
-                        writer.delete_documents_by_term("id", entry.pk)
-                    writer.add_document(self._document(entry))
+                    writers.put(entry.pk, self._document(entry), replace)
 
         self._guarded(what, run)
 
@@ -194,17 +251,17 @@ class Tantivy(Backend):
             return
 
         def run():
-            with self._writer() as writer:
+            with self._writers() as writers:
                 for entry_id in entry_ids:
-                    writer.delete_documents_by_term("id", entry_id)
+                    writers.delete(entry_id)
 
         self._guarded(f"removal of entries {entry_ids[:10]}", run)
 
     def clear(self) -> None:
         def run():
-            with self._writer() as writer:
-                writer.delete_all_documents()
-                self._local.cleared = getattr(self._local, "writer", None) is not None
+            with self._writers() as writers:
+                writers.delete_all()
+                self._local.cleared = getattr(self._local, "writers", None) is not None
 
         self._guarded("clearing", run)
 
@@ -215,25 +272,34 @@ class Tantivy(Backend):
         self.index.reload()
         return self.index.searcher()
 
+    def sample_searcher(self):
+        self.sample.reload()
+        return self.sample.searcher()
+
     # -- queries ---------------------------------------------------------------------------
+
+    def _term_query(self, term: Term, field: str):
+        if len(term.words) > 1:
+            return Query.phrase_query(self.schema, field, list(term.words))
+        if term.prefix:
+            # A folded word is letters and digits only, so it needs no regex escaping.
+            return Query.regex_query(self.schema, field, term.words[0] + ".*")
+        return Query.term_query(self.schema, field, term.words[0])
 
     def text_query(self, terms: list[Term]):
         """Every term must match, in the title (weighing TITLE_WEIGHT) or the body: a word, a phrase,
         or a prefix (matched on the term dictionary; prefix matches score as constants)."""
-        musts = []
-        for term in terms:
-            if len(term.words) > 1:
-                make = lambda f, w=list(term.words): Query.phrase_query(self.schema, f, w)  # noqa: E731
-            elif term.prefix:
-                # A folded word is letters and digits only, so it needs no regex escaping.
-                make = lambda f, w=term.words[0]: Query.regex_query(self.schema, f, w + ".*")  # noqa: E731
-            else:
-                make = lambda f, w=term.words[0]: Query.term_query(self.schema, f, w)  # noqa: E731
-            either = Query.boolean_query(
-                [(Occur.Should, Query.boost_query(make("title"), TITLE_WEIGHT)), (Occur.Should, make("body"))]
-            )
-            musts.append(either)
-        return _all(musts)
+        return _all(
+            [
+                Query.boolean_query(
+                    [
+                        (Occur.Should, Query.boost_query(self._term_query(term, "title"), TITLE_WEIGHT)),
+                        (Occur.Should, self._term_query(term, "body")),
+                    ]
+                )
+                for term in terms
+            ]
+        )
 
     def _query(self, terms, types=None, language="", year=None, partner=None, field=None):
         clauses = [self.text_query(terms)]
@@ -246,20 +312,17 @@ class Tantivy(Backend):
                 clauses.append(_filter(Query.term_query(self.schema, name, int(value))))
         return _all(clauses)
 
-    def _in_buckets(self, query, buckets: int):
-        sample = Query.range_query(self.schema, "bucket", tantivy.FieldType.Integer, 0, buckets - 1)
-        return _all([query, _filter(sample)])
-
     def count_and_facets(self, searcher, query) -> tuple[Count, dict[str, list[tuple]]]:
-        """Exact when the matches are few; otherwise counted in a sample of buckets and scaled up."""
-        probe = searcher.aggregate(self._in_buckets(query, 1), AGGREGATIONS)
-        in_probe = sum(b["doc_count"] for b in probe["type"]["buckets"])
-        if in_probe * BUCKETS <= EXACT_UP_TO:
+        """Exact when the matches are few; otherwise counted in the sample index and scaled up.
+
+        The sample is a separate index rather than a filter on the full one: tantivy's cost is in
+        reading the query words' postings (and expanding prefixes), which a filter does not shrink."""
+        sample = self.sample_searcher().aggregate(query, AGGREGATIONS)
+        in_sample = sum(b["doc_count"] for b in sample["type"]["buckets"])
+        if in_sample * BUCKETS / SAMPLE_BUCKETS <= EXACT_UP_TO:
             result, scale = searcher.aggregate(query, AGGREGATIONS), 1.0
         else:
-            buckets = min(BUCKETS, math.ceil(SAMPLE_TARGET / in_probe))
-            result = probe if buckets == 1 else searcher.aggregate(self._in_buckets(query, buckets), AGGREGATIONS)
-            scale = BUCKETS / buckets
+            result, scale = sample, BUCKETS / SAMPLE_BUCKETS
 
         def values(name):
             return [(b["key"], round(b["doc_count"] * scale)) for b in result[name]["buckets"] if b["doc_count"]]
@@ -282,6 +345,39 @@ class Tantivy(Backend):
         ids = searcher.fast_field_values("id", [address for _score, address in hits])
         return [(entry_id, score) for (score, _address), entry_id in zip(hits, ids, strict=True)]
 
+    def _body_bound(self, searcher, term: Term) -> float:
+        """The most a term can add to an entry's score through the body (and, for a prefix, the
+        title): BM25 stays below idf * (1 + k1); tantivy scores a phrase with the sum of its words'
+        idf, and a prefix match as the constant 1 per field."""
+        if term.prefix:
+            return 1.0 + TITLE_WEIGHT
+        total = max(searcher.num_docs, 1)
+        idf = 0.0
+        for word in term.words:
+            n = searcher.doc_freq("body", word)
+            idf += math.log(1.0 + (total - n + 0.5) / (n + 0.5))
+        return idf * (1.0 + BM25_K1)
+
+    def _top_title_first(self, searcher, query, terms: list[Term], limit: int) -> list[tuple[int, float]]:
+        """The best `limit` matches, exact, without scoring every match when there are many.
+
+        The title weighs ten times the body, so the best entries nearly always match a query word in
+        the title. Rank those alone first (few: the title's postings drive the search); an entry
+        without a title match scores at most the sum of the terms' body bounds, so when the last of
+        the title-first results scores above that, no other entry can take its place. Otherwise
+        rank every match."""
+        words = [t for t in terms if not t.prefix]
+        if not words:  # prefixes alone: their title matches are as many as their matches
+            return self._top(searcher, query, limit)
+        in_title = Query.boolean_query([(Occur.Should, self._term_query(t, "title")) for t in words])
+        head = self._top(searcher, _all([query, _filter(in_title)]), limit)
+        if len(head) == limit:
+            others = sum(self._body_bound(searcher, t) for t in terms if t in words)
+            others += sum(TITLE_WEIGHT + 1.0 for t in terms if t not in words)  # prefixes left out
+            if head[-1][1] > others * BOUND_MARGIN:
+                return head
+        return self._top(searcher, query, limit)
+
     def ranked(
         self,
         terms,
@@ -301,8 +397,14 @@ class Tantivy(Backend):
         present = [t for t, _n in searcher.terms_with_prefix("type", "")]
         first = [t for t in present if t in set(first_types)]
         others = [t for t in present if t not in set(first_types)]
+
+        def top(q, n):
+            if count > EXACT_UP_TO:
+                return self._top_title_first(searcher, q, terms, n)
+            return self._top(searcher, q, n)
+
         if not first or not others:
-            page = self._top(searcher, query, limit, offset)
+            page = top(query, offset + limit)[offset:]
         else:
             # Group 0 types before the others: the first group's best (up to offset + limit), and
             # when it runs out the rest from the other types (asked by type, not by exclusion, so
@@ -310,10 +412,11 @@ class Tantivy(Backend):
             def within(names):
                 return _all([query, _filter(Query.term_set_query(self.schema, "type", names))])
 
-            head = self._top(searcher, within(first), offset + limit)
+            head = top(within(first), offset + limit)
             page = head[offset:]
             if len(head) < offset + limit:
-                page += self._top(searcher, within(others), limit - len(page), max(0, offset - len(head)))
+                skip = max(0, offset - len(head))
+                page += top(within(others), skip + limit - len(page))[skip:]
         return self._details(page), count, facets
 
     @staticmethod

@@ -156,9 +156,10 @@ def test_filters_and_facets_match_fts5_on_a_generated_corpus(viewer, settings, t
 
 
 def test_large_results_are_estimated_within_tolerance(viewer, use_tantivy, monkeypatch):
-    # The thresholds scaled down with the corpus: 6,000 entries stand for a million.
+    # The thresholds scaled with the corpus: 6,000 entries stand for a million, the sample holds a
+    # quarter of them (1/16 in the application) so that it holds as many matches as at full size.
     monkeypatch.setattr(tantivy_backend, "EXACT_UP_TO", 1_000)
-    monkeypatch.setattr(tantivy_backend, "SAMPLE_TARGET", 800)
+    monkeypatch.setattr(tantivy_backend, "SAMPLE_BUCKETS", 16)
     entries = _corpus(6_000)
     use_tantivy.write_many(entries)
     exact = {
@@ -177,7 +178,7 @@ def test_large_results_are_estimated_within_tolerance(viewer, use_tantivy, monke
         "partner": dict(facets["type"])["partner"],
         "field 10": dict(facets["field"])[10],
     }
-    # Stated tolerance: 10 % with a sample of ~800 matches (the application samples ~2,000).
+    # Stated tolerance: 10 % with ~1,500 matches in the sample (at least 1,250 in the application).
     for name, value in estimates.items():
         assert abs(value - exact[name]) <= 0.10 * exact[name], (name, value, exact[name])
     n = search(viewer, "common alpha", partner=4, year=2023)[1]  # well under the threshold: exact
@@ -270,3 +271,64 @@ def test_an_unknown_backend_name_is_refused(settings):
     settings.HOPTAC_SEARCH_BACKEND = "elastic"
     with pytest.raises(ImproperlyConfigured):
         backend()
+
+
+def test_title_first_ranking_gives_the_same_page_as_ranking_every_match(use_tantivy):
+    from hoptac.search.query import parse
+
+    rng = random.Random(3)
+    vocabulary = ["hop", "tac", "quoc", "te", "bo", "noi", "vu", "da", "nang", "ha", "noi", "asean"]
+    entries = SearchEntry.objects.bulk_create(
+        SearchEntry(
+            type="document",
+            obj_id=i,
+            title=str(i),
+            url=f"/{i}/",
+            folded_title=" ".join(rng.choices(vocabulary, k=rng.randint(1, 3))),
+            folded_body=" ".join(rng.choices(vocabulary, k=rng.randint(5, 40))),
+        )  # fmt: skip
+        for i in range(1, 1501)
+    )
+    if entries[0].pk is None:
+        for entry, pk in zip(entries, SearchEntry.objects.order_by("pk").values_list("pk", flat=True), strict=True):
+            entry.pk = pk
+    use_tantivy.write_many(entries)
+    searcher = use_tantivy.searcher()
+    searches = []
+    top = use_tantivy._top
+    use_tantivy._top = lambda *args: searches.append(args) or top(*args)
+    answered_from_titles = 0
+    for q in ["hop", "hop tac", '"quoc te"', "bo noi v", "asean da nang", '"te bo noi"', "t"]:
+        terms = parse(q)
+        query = use_tantivy._query(terms)
+        for limit in (1, 20, 200):
+            full = top(searcher, query, limit)
+            searches.clear()
+            first = use_tantivy._top_title_first(searcher, query, terms, limit)
+            answered_from_titles += len(searches) == 1 and not all(t.prefix for t in terms)
+            assert [round(score, 4) for _i, score in first] == [round(score, 4) for _i, score in full], (q, limit)
+    assert answered_from_titles >= 5  # the shortcut was taken, not only the fallback
+
+
+def test_title_first_ranking_falls_back_when_a_body_match_can_outrank_the_titles(use_tantivy):
+    from hoptac.search.query import parse
+
+    filler = " ".join(f"w{i}" for i in range(200))
+    rows = [("hop " + filler, "hop rare " + filler[:300])] * 20  # a weak title match, a weak body
+    rows += [("x", "hop rare rare rare rare rare")] * 20  # no title match, a strong body
+    rows += [("y", "hop other words here")] * 1000
+    entries = SearchEntry.objects.bulk_create(
+        SearchEntry(type="document", obj_id=i, title=str(i), url=f"/{i}/", folded_title=t, folded_body=b)
+        for i, (t, b) in enumerate(rows, 1)
+    )
+    if entries[0].pk is None:
+        for entry, pk in zip(entries, SearchEntry.objects.order_by("pk").values_list("pk", flat=True), strict=True):
+            entry.pk = pk
+    use_tantivy.write_many(entries)
+    searcher = use_tantivy.searcher()
+    terms = parse("hop rare ")
+    query = use_tantivy._query(terms)
+    best = {entry_id for entry_id, _score in use_tantivy._top(searcher, query, 20)}
+    strong = {e.pk for e in entries[20:40]}
+    assert best == strong  # the body matches win: the title-first shortcut must not be taken
+    assert {i for i, _s in use_tantivy._top_title_first(searcher, query, terms, 20)} == strong
