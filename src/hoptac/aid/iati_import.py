@@ -141,6 +141,7 @@ class FileResult:
     warning_kinds: Counter = field(default_factory=Counter)
     streaming: bool = False  # an activity was being read
     reading: int = 0  # the activity being read or written (1-based), to order errors
+    validator_peak_kib: int = 0  # peak memory of the validator process, when one ran
 
     def warn(self, kind: str, message: str) -> None:
         self.warning_count += 1
@@ -681,7 +682,9 @@ class Importer:
                     validator = _Validator(path, spawn=size >= PARALLEL_MIN_BYTES)
                     with transaction.atomic():
                         self._stream(handle, size, path, result, validator)
-                        if not validator.verdict().get("ok"):
+                        verdict = validator.verdict()
+                        result.validator_peak_kib = verdict.get("peak_kib", 0)
+                        if not verdict.get("ok"):
                             raise _Invalid()  # rolls the file back
             except _Invalid:
                 return self._reject_invalid(result, path, validator.verdict())
