@@ -45,6 +45,7 @@ WRITE_HEAP = 15_000_000  # one save: a small writer (tantivy's minimum is 3 MB p
 BULK_HEAP = 256_000_000  # reindex: fewer, larger segments
 LOCK_WAIT_SECONDS = 10.0
 TOKENIZER = "hoptac_words"
+PREFIX_CHARS = 3  # prefixes up to this long are indexed (word_starts); longer ones are expanded
 AGGREGATIONS = {
     "type": {"terms": {"field": "type", "size": 1000}},
     "language": {"terms": {"field": "language", "size": 1000}},
@@ -67,9 +68,21 @@ def _schema():
         builder.add_integer_field(name, indexed=True, fast=True)
     builder.add_text_field("title", tokenizer_name=TOKENIZER)
     builder.add_text_field("body", tokenizer_name=TOKENIZER)
+    for name in ("title_prefix", "body_prefix"):  # which entries have a word starting so: no counts
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option="basic")
     builder.add_text_field("type", tokenizer_name="raw", fast=True)
     builder.add_text_field("language", tokenizer_name="raw", fast=True)
     return builder.build()
+
+
+def word_starts(folded: str) -> str:
+    """Every beginning of up to PREFIX_CHARS characters of the words: a short prefix typed in the
+    search box is one term to look up instead of every word of the index that starts with it."""
+    words = set(folded.split())
+    starts = set()
+    for n in range(1, PREFIX_CHARS + 1):
+        starts.update({word[:n] for word in words})  # a shorter word is its own start
+    return " ".join(starts)
 
 
 def _filter(query):
@@ -221,6 +234,8 @@ class Tantivy(Backend):
             "id": entry.pk,
             "title": entry.folded_title or "",
             "body": entry.folded_body or "",
+            "title_prefix": word_starts(entry.folded_title or ""),
+            "body_prefix": word_starts(entry.folded_body or ""),
             "type": entry.type,
             "language": entry.language or "",
             "partner": [int(v) for v in entry.partner_ids or []],
@@ -282,6 +297,9 @@ class Tantivy(Backend):
         if len(term.words) > 1:
             return Query.phrase_query(self.schema, field, list(term.words))
         if term.prefix:
+            # Scored as a constant either way (as tantivy scores a regex match).
+            if len(term.words[0]) <= PREFIX_CHARS:
+                return Query.const_score_query(Query.term_query(self.schema, field + "_prefix", term.words[0]), 1.0)
             # A folded word is letters and digits only, so it needs no regex escaping.
             return Query.regex_query(self.schema, field, term.words[0] + ".*")
         return Query.term_query(self.schema, field, term.words[0])

@@ -50,7 +50,9 @@ SAME_AS_FTS5 = [
     '"women un"',
     "Kasbar",  # prefix
     "franc",
-    "UN Wom",
+    "UN Wom",  # a short prefix: looked up in the indexed word starts
+    "hop t",
+    "quoc t",
     "153/NQ-CP",  # document numbers
     "59-NQ/TW",
     "06/2020/QĐ-TTg",
