@@ -73,7 +73,7 @@ class Rejected(Exception):
 
 
 class _Invalid(Exception):
-    """The validator process rejected the file."""
+    """The validator rejected the file (the transaction rolls back)."""
 
 
 class _Validator:
