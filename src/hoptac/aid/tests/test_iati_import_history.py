@@ -51,3 +51,21 @@ def test_reimport_adds_a_changed_row_and_the_history_reads(tmp_path, editor, api
     assert client.get(p.get_absolute_url(), {"tab": "history"}).status_code == 200
     tx = p.transactions.get()
     assert len(api(editor).get(f"/api/v1/transactions/{tx.pk}/history").json()) == 1
+
+
+def test_the_larger_page_cache_lasts_only_while_a_file_is_imported(tmp_path):
+    from django.db import connection
+
+    from hoptac.aid import iati_import
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "sqlite":
+        pytest.skip("an SQLite setting")
+    before = cache_size()
+    seen = []
+    Importer(progress=lambda *_: seen.append(cache_size())).import_file(_file(tmp_path, _activity("C-1")))
+    assert seen and set(seen) == {-iati_import.SQLITE_CACHE_KIB} and cache_size() == before
