@@ -52,6 +52,7 @@ from hoptac.aid.models import (
     Transaction,
 )
 from hoptac.aid.rates import RateTable
+from hoptac.aid.services import agreement_for_number
 from hoptac.org.models import Unit
 from hoptac.search.folding import fold
 from hoptac.search.index import index_after_commit
@@ -262,6 +263,7 @@ class Importer:
         self.progress = progress
         self.rates = _MonthlyRates()
         self.lookups = _Lookups()
+        self.agreements: dict[str, int | None] = {}  # agreement number -> the one agreement with it
         self.codes = {
             name: codelist(name)
             for name in (
@@ -640,9 +642,13 @@ class Importer:
             if project is None:
                 # A new project is a plain record until written: a model instance costs more.
                 project = _NewProject(values)
+                project.agreement_id = self._agreement_id(values["agreement_number"])
                 new_projects.append(project)
                 result.imported += 1
             else:
+                # As in project_update: a changed number links its agreement; an unlink is kept.
+                if project.agreement_id is None and values["agreement_number"] != project.agreement_number:
+                    project.agreement_id = self._agreement_id(values["agreement_number"])
                 for name, value in values.items():
                     setattr(project, name, value)
                 project.version += 1
@@ -655,7 +661,7 @@ class Importer:
         writer = _Writer()
         if updated_projects:
             writer.delete_parts([p.pk for p in updated_projects])
-            writer.update_projects(updated_projects, [*values, "version", "search_text"], self.user)
+            writer.update_projects(updated_projects, [*values, "agreement", "version", "search_text"], self.user)
         if new_projects:
             writer.create_projects(new_projects, self.owner_unit, self.user)
         for project, a in pairs:
@@ -664,6 +670,16 @@ class Importer:
         if self.index:
             for project, _a in pairs:
                 index_after_commit(Project(pk=project.pk))
+
+    def _agreement_id(self, number: str) -> int | None:
+        """The agreement the activity's hoptac:agreement number names, when exactly one has it
+        (and the importing user may see it): what project_create links from a number."""
+        if not number:
+            return None
+        if number not in self.agreements:
+            found = agreement_for_number(number, self.user)
+            self.agreements[number] = found.pk if found is not None else None
+        return self.agreements[number]
 
     # ---- a file ------------------------------------------------------------------------------
 

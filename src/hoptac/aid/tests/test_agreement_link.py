@@ -163,3 +163,48 @@ def test_project_form_page_saves_the_chosen_agreement(logged_in, contributor, mo
     r = client.post("/projects/new/", {**data, "agreement": mou.pk})
     assert r.status_code == 302
     assert Project.objects.get(title_vi="Dự án có thỏa thuận").agreement == mou
+
+
+def _exported(projects, tmp_path, name="out.xml"):
+    out = io.BytesIO()
+    export_activities(projects, out)
+    path = tmp_path / name
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_iati_import_links_the_agreement_its_number_names(editor, mou, unit_a, tmp_path):
+    from hoptac.aid.iati_import import Importer
+
+    make_project(editor, code="P-linked", agreement=mou)
+    make_project(editor, code="P-unknown", agreement_number="99/2099")
+    path = _exported(Project.objects.all(), tmp_path)
+    Project.objects.all().delete()
+    assert Importer(user=editor).import_file(path).ok
+    assert {p.code: p.agreement_id for p in Project.objects.all()} == {"P-linked": mou.pk, "P-unknown": None}
+    assert Project.objects.get(code="P-linked").history.latest().agreement_id == mou.pk
+
+    # Unlinked on purpose, then the same file again: the unlink is kept.
+    project = Project.objects.get(code="P-linked")
+    services.project_update(project, user=editor, version=project.version, agreement=None)
+    assert Importer(user=editor).import_file(path).ok
+    assert Project.objects.get(code="P-linked").agreement_id is None
+
+    # Two agreements with the number: neither is linked.
+    make_agreement(editor, number=mou.number, title_vi="Cùng số", owner_unit=unit_a)
+    Project.objects.all().delete()
+    assert Importer(user=editor).import_file(path).ok
+    assert Project.objects.get(code="P-linked").agreement_id is None
+
+
+def test_iati_import_links_only_agreements_the_importer_may_see(editor, contributor, other_units_mou, tmp_path):
+    from hoptac.aid.iati_import import Importer
+
+    make_project(editor, code="P-b", agreement=other_units_mou)
+    path = _exported(Project.objects.all(), tmp_path)
+    Project.objects.all().delete()
+    assert Importer(user=contributor).import_file(path).ok
+    assert Project.objects.get(code="P-b").agreement_id is None
+    Project.objects.all().delete()
+    assert Importer().import_file(path).ok  # the command line: no user, every agreement
+    assert Project.objects.get(code="P-b").agreement_id == other_units_mou.pk
