@@ -281,6 +281,8 @@ class SearchItem(Schema):
 class SearchOut(Schema):
     items: list[SearchItem]
     count: int
+    # True when count and facets were scaled up from a sample (tantivy backend, many matches).
+    count_estimated: bool = False
     facets: dict[str, list[list]]
 
 
@@ -299,7 +301,8 @@ class SearchParams(pydantic.BaseModel):
 def search(request, params: Query[SearchParams]):
     """Search every record type, best first. Folded on both sides (no diacritics needed);
     "quotes" for a phrase; the last word matches as a prefix. Snippets are HTML-escaped
-    text with <mark> around matches. Facets: [value, count] pairs."""
+    text with <mark> around matches. Facets: [value, count] pairs. With many matches on the
+    tantivy backend, `count_estimated` is true: count and facets are estimates ("about N")."""
     from hoptac.search.engine import search as run
 
     p = params
@@ -319,5 +322,6 @@ def search(request, params: Query[SearchParams]):
             {"type": h.type, "id": h.id, "title": h.title, "url": h.url, "snippet": str(h.snippet)} for h in hits
         ],
         "count": count,
+        "count_estimated": getattr(count, "estimated", False),
         "facets": {k: [list(pair) for pair in v] for k, v in facets.items()},
     }

@@ -388,6 +388,7 @@ def search_page(request):
         "q": q,
         "hits": hits,
         "count": count,
+        "count_estimated": getattr(count, "estimated", False),
         "facet_groups": facet_groups,
         "active_filters": active,
         "labels": labels,

@@ -196,6 +196,25 @@ def test_large_results_are_estimated_within_tolerance(viewer, use_tantivy, monke
     )
 
 
+def test_the_page_and_the_api_say_when_counts_are_estimated(
+    viewer, use_tantivy, monkeypatch, logged_in, api, english_messages
+):
+    monkeypatch.setattr(tantivy_backend, "EXACT_UP_TO", 1_000)
+    monkeypatch.setattr(tantivy_backend, "SAMPLE_BUCKETS", 16)
+    use_tantivy.write_many(_corpus(6_000))
+    body = api(viewer).get("/api/v1/search?q=common").json()
+    assert body["count_estimated"] is True and len(body["items"]) == 20
+    html = logged_in(viewer).get("/search/?q=common").content.decode()
+    assert f"about {body['count']:,} results".replace(",", "") in html.replace(",", "").replace(".", "")
+    assert "(estimated)" in html
+    # Few matches: exact, said plainly.
+    body = api(viewer).get("/api/v1/search?q=common alpha&partner=4&year=2023").json()
+    assert body["count_estimated"] is False
+    html = logged_in(viewer).get("/search/?q=common+alpha&partner=4&year=2023").content.decode()
+    assert "about" not in html.split('data-testid="result-count"')[1][:80]
+    assert f"{body['count']} result" in html
+
+
 def test_the_index_follows_saves_and_deletes(editor, use_tantivy, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         doc = services.document_create_from_text(user=editor, title="Biên bản", text="Làm việc với tỉnh Quảng Ninh")
