@@ -13,6 +13,8 @@ _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 def fold(text: str | None) -> str:
     if not text:
         return ""
+    if text.isascii():
+        return text.lower()  # what the steps below give for ASCII, ~100x faster
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Compatibility decomposition can itself produce letters that fold further.
