@@ -322,6 +322,6 @@ def search(request, params: Query[SearchParams]):
             {"type": h.type, "id": h.id, "title": h.title, "url": h.url, "snippet": str(h.snippet)} for h in hits
         ],
         "count": count,
-        "count_estimated": getattr(count, "estimated", False),
+        "count_estimated": count.estimated,
         "facets": {k: [list(pair) for pair in v] for k, v in facets.items()},
     }

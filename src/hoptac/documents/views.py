@@ -388,7 +388,7 @@ def search_page(request):
         "q": q,
         "hits": hits,
         "count": count,
-        "count_estimated": getattr(count, "estimated", False),
+        "count_estimated": count.estimated,
         "facet_groups": facet_groups,
         "active_filters": active,
         "labels": labels,

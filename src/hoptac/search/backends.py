@@ -30,7 +30,8 @@ class Count(int):
 
 
 class Backend(ABC):
-    """What each database provides; ranking, counting and facets are shared below."""
+    """What every search backend provides: writing the index, matching, and the ranked page with
+    its count and facets."""
 
     name = "base"
     # True: the index lives in the database and is written in the entry's own transaction;
@@ -64,6 +65,31 @@ class Backend(ABC):
         """(entry id, type, obj_id, language, year, partner_ids JSON, field_ids JSON, score) of every
         matching entry that passes the filters; higher score is better."""
 
+    def size_bytes(self) -> int | None:
+        return None
+
+    @abstractmethod
+    def ranked(
+        self,
+        terms: list[Term],
+        *,
+        types=None,
+        language: str = "",
+        year: int | None = None,
+        partner: int | None = None,
+        field: int | None = None,
+        first_types: list[str] = (),
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[list[tuple], int, dict[str, list[tuple]]]:
+        """The page of (entry id, type, obj_id, score), best first (`first_types` before the others),
+        the count of matches (an int, or a Count with `estimated` set), and the facets."""
+
+
+class DatabaseBackend(Backend):
+    """A backend whose index is in the database: ranking, counting and facets are SQL, shared by
+    FTS5 and PostgreSQL; each supplies its match source and JSON helpers."""
+
     @staticmethod
     def _filters(types, language, year, alias: str = "e") -> tuple[str, list]:
         sql, params = [], []
@@ -77,11 +103,6 @@ class Backend(ABC):
             sql.append(f"{alias}.year = %s")
             params.append(year)
         return "".join(f" AND {part}" for part in sql), params
-
-    def size_bytes(self) -> int | None:
-        return None
-
-    # -- ranking, counting and facets in the database (everyone but contributors) --------------
 
     @abstractmethod
     def _source(self, terms: list[Term]) -> tuple[str, str, list, list, str]:
@@ -154,7 +175,7 @@ class Backend(ABC):
         return page, count, facets
 
 
-class SQLiteFTS5(Backend):
+class SQLiteFTS5(DatabaseBackend):
     name = "sqlite-fts5"
 
     def write(self, entry):
@@ -220,7 +241,7 @@ class SQLiteFTS5(Backend):
                 return None
 
 
-class PostgresFullText(Backend):
+class PostgresFullText(DatabaseBackend):
     """A generated tsvector column over the folded words ('simple' configuration), GIN-indexed."""
 
     name = "postgresql"

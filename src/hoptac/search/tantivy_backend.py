@@ -467,13 +467,3 @@ class Tantivy(Backend):
             ):
                 rows.append((*row, score_of[row[0]]))
         return rows
-
-    # The database-side helpers of the base class have no meaning here.
-    def _source(self, terms):
-        raise NotImplementedError("the tantivy backend ranks in its own index")
-
-    def _contains(self, column, value):
-        raise NotImplementedError("the tantivy backend filters in its own index")
-
-    def _elements(self, column):
-        raise NotImplementedError("the tantivy backend counts facets in its own index")
