@@ -110,8 +110,8 @@ class DocumentForm(forms.ModelForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=500)
-    type = forms.CharField(required=False)
-    language = forms.ChoiceField(required=False, choices=[("", ""), *Language.choices])
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
-    partner = forms.IntegerField(required=False, min_value=1)
-    field = forms.IntegerField(required=False, min_value=1)
+    type = forms.CharField(label=_("Type"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=[("", ""), *Language.choices])
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200)
+    partner = forms.IntegerField(label=_("Partner"), required=False, min_value=1)
+    field = forms.IntegerField(label=_("Field"), required=False, min_value=1)

@@ -323,7 +323,10 @@ def search_page(request):
     from hoptac.search.engine import search
 
     form = SearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # cleaned_data keeps the good fields: a bad one is left out, and said so
+        filters = form.cleaned_data
     q = filters.get("q") or ""
     page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     per_page = 20
@@ -380,7 +383,9 @@ def search_page(request):
         ),
     ]
     active = [
-        (key, link(**{key: None})) for key in ("type", "language", "year", "partner", "field") if request.GET.get(key)
+        (key, link(**{key: None}))
+        for key in ("type", "language", "year", "partner", "field")
+        if filters.get(key) not in (None, "")
     ]
     pages = (count + per_page - 1) // per_page
     context = {
@@ -394,6 +399,7 @@ def search_page(request):
         "labels": labels,
         "page": page_number,
         "pages": pages,
+        "first_link": link(page=None),
         "prev_link": link(page=page_number - 1) if page_number > 1 else "",
         "next_link": link(page=page_number + 1) if page_number < pages else "",
     }

@@ -110,3 +110,23 @@ def test_search_page_shows_marked_snippets_and_facets(logged_in, viewer, seeds):
     assert 'data-testid="facets"' in html
     narrowed = logged_in(viewer).get("/search/", {"q": "hop tac quoc te", "language": "en"})
     assert all(h.language == "en" for h in narrowed.context["hits"])
+
+
+def test_a_bad_search_filter_is_left_out_and_said_so(logged_in, viewer, seeds):
+    client = logged_in(viewer)
+    good = client.get("/search/", {"q": "hop tac quoc te"}).context
+    response = client.get("/search/", {"q": "hop tac quoc te", "year": "abc", "partner": "-1"})
+    assert response.status_code == 200
+    assert [h.id for h in response.context["hits"]] == [h.id for h in good["hits"]]  # the words still searched
+    html = response.content.decode()
+    errors = html.split('data-testid="search-errors"')[1].split("</div>")[0]
+    assert "Không áp dụng trong lần tìm kiếm này" in errors and "Năm —" in errors and "Đối tác —" in errors
+    assert [key for key, _link in response.context["active_filters"]] == []  # no "year ✕" for a filter not applied
+    too_long = client.get("/search/", {"q": "x" * 501}).content.decode()
+    assert "500" in too_long.split('data-testid="search-errors"')[1].split("</div>")[0]
+
+
+def test_a_page_past_the_last_says_so_and_links_the_first(logged_in, viewer, seeds):
+    html = logged_in(viewer).get("/search/", {"q": "hop tac quoc te", "page": "999"}).content.decode()
+    assert "Trang này không có kết quả." in html and 'data-testid="hit"' not in html
+    assert 'href="?q=hop+tac+quoc+te">Trang đầu' in html
