@@ -4,6 +4,10 @@
   1b. the same iterparse validating against the IATI 2.03 schema as it streams (what hoptac does);
   2. iatikit (PyPI `iatikit`) parsing the same file: Dataset(path).activities, each identifier read;
   3. `hoptac import-iati` (hoptac.aid.iati_import.Importer) into a fresh SQLite database;
+  3b. SQLite alone: every statement step 3 ran, recorded and replayed with the plain sqlite3 module
+     on a copy of the database as it was before the import (no reading, no Python work per row
+     beyond binding the values): the database's own share, a ceiling for any importer that
+     writes the same rows;
   4. the same into PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/hoptac_aid_bench,
      created if missing and emptied first: use a scratch database).
 
@@ -11,8 +15,10 @@
     .venv/bin/python bench/iati_import.py                 # full size: 100,000 activities
     .venv/bin/python bench/iati_import.py --file FILE     # an existing IATI file
 
-Each step runs in its own process, so that its peak memory (ru_maxrss from wait4) is its own; the
-hoptac steps also report the peak of the validator process a large file is checked by.
+Each step runs in its own process, so that its peak memory (ru_maxrss from wait4) is its own (for
+the hoptac steps, the larger of the importer's and its reader process's); the hoptac steps also
+report the memory the reader process held on its own, beyond the pages it shares with the importer
+it was forked from (or, where the system cannot fork, the peak of the validator process).
 Generated activities each have 5 transactions (USD, EUR, VND), 3 sectors, 2 locations, 2 budgets,
 a result with an indicator, and a participating organisation that matches a registry partner.
 """
@@ -147,7 +153,7 @@ def _django(database_url: str | None) -> None:
     django.setup()
 
 
-def step_hoptac(path: str, database_url: str | None) -> dict:
+def _fresh_database(database_url: str | None) -> None:
     os.environ["HOPTAC_DATA_DIR"] = tempfile.mkdtemp(prefix="hoptac-bench-iati-")
     if database_url:
         _create_pg_database(database_url)
@@ -161,6 +167,10 @@ def step_hoptac(path: str, database_url: str | None) -> dict:
 
         load_shipped_rates()
     call_command("load_reference", verbosity=0)
+
+
+def step_hoptac(path: str, database_url: str | None) -> dict:
+    _fresh_database(database_url)
     from hoptac.aid.iati_import import Importer
     from hoptac.aid.models import Project, Transaction
 
@@ -170,8 +180,10 @@ def step_hoptac(path: str, database_url: str | None) -> dict:
     if not result.ok:
         raise SystemExit(f"import failed: {result.error}")
     return {
-        # A large file is validated by a second process running beside the import: its peak, as
-        # it measured it (wait4 would count the pages it shared with its parent before exec).
+        # A large file is read by a forked process (its own pages, as it measured them) or, where
+        # the system cannot fork, validated by a second process (its peak, as it measured it:
+        # wait4 would count the pages it shared with its parent before exec).
+        "reader_mib": result.reader_private_kib / 1024,
         "validator_mib": result.validator_peak_kib / 1024,
         "activities": result.imported + result.updated,
         "seconds": seconds,
@@ -179,6 +191,50 @@ def step_hoptac(path: str, database_url: str | None) -> dict:
         "transactions": Transaction.objects.count(),
         "converted": Transaction.objects.filter(value_vnd__isnull=False).count(),
     }
+
+
+def step_sqlite_alone(path: str) -> dict:
+    """Run the import recording its statements, then replay them on the database as it was."""
+    import shutil
+    import sqlite3
+    from decimal import Decimal
+
+    _fresh_database(None)
+    from django.conf import settings
+    from django.db import connection
+
+    from hoptac.aid.iati_import import SQLITE_CACHE_KIB, Importer
+
+    db = str(settings.DATABASES["default"]["NAME"])
+    connection.close()
+    before = db + ".before"
+    shutil.copy(db, before)
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        if sql.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "PRAGMA"):
+            statements.append((sql.replace("%s", "?"), list(params) if many else (params or ()), many))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        result = Importer().import_file(path)
+    if not result.ok:
+        raise SystemExit(f"import failed: {result.error}")
+    connection.close()
+    replay = sqlite3.connect(before, isolation_level=None)
+    sqlite3.register_adapter(Decimal, str)  # as Django's SQLite backend binds decimals
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", f"cache_size=-{SQLITE_CACHE_KIB}"):
+        replay.execute(f"PRAGMA {pragma}")
+    start = time.perf_counter()
+    replay.execute("BEGIN")
+    for sql, params, many in statements:
+        if many:
+            replay.executemany(sql, params)
+        else:
+            replay.execute(sql, params).fetchall()
+    replay.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    return {"activities": result.imported, "seconds": seconds, "statements": len(statements)}
 
 
 def _create_pg_database(url: str) -> None:
@@ -214,7 +270,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000, help="activities to generate (default 100,000)")
     parser.add_argument("--file", help="an existing IATI activity file instead of a generated one")
-    parser.add_argument("--skip", default="", help="comma-separated steps to skip: raw,schema,iatikit,sqlite,postgres")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated steps to skip: raw,schema,iatikit,sqlite,sqlite-alone,postgres"
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -226,6 +284,7 @@ def main() -> None:
             "schema": lambda: step_raw(path, validate=True),
             "iatikit": lambda: step_iatikit(path),
             "sqlite": lambda: step_hoptac(path, None),
+            "sqlite-alone": lambda: step_sqlite_alone(path),
             "postgres": lambda: step_hoptac(path, args.database_url),
         }[step]()
         print(json.dumps(answer))
@@ -254,9 +313,10 @@ def main() -> None:
         "schema": "lxml iterparse + IATI 2.03 schema",
         "iatikit": "iatikit parse",
         "sqlite": "hoptac import-iati, SQLite",
+        "sqlite-alone": "SQLite alone, the import's statements replayed",
         "postgres": "hoptac import-iati, PostgreSQL",
     }
-    for step in ("raw", "schema", "iatikit", "sqlite", "postgres"):
+    for step in ("raw", "schema", "iatikit", "sqlite", "sqlite-alone", "postgres"):
         if step in skip:
             continue
         if step == "iatikit" and not have_iatikit:
@@ -271,6 +331,8 @@ def main() -> None:
         extra = ""
         if "transactions" in answer:
             extra = f" ({answer['projects']:,} projects, {answer['transactions']:,} transactions stored)"
+            if answer.get("reader_mib"):
+                extra = f" + reader process {answer['reader_mib']:,.0f} MiB of its own" + extra
             if answer.get("validator_mib"):
                 extra = f" + validator process {answer['validator_mib']:,.0f} MiB" + extra
         print(
@@ -281,7 +343,7 @@ def main() -> None:
         )
     rates = {step: rate for step, rate, _ in rows}
     if "raw" in rates:
-        for step in ("sqlite", "postgres"):
+        for step in ("sqlite", "sqlite-alone", "postgres"):
             if step in rates:
                 print(f"{labels[step]}: {100 * rates[step] / rates['raw']:.0f}% of raw iterparse", flush=True)
         if "iatikit" in rates:

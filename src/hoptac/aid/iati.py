@@ -76,19 +76,41 @@ def validate_stream(handle) -> dict:
     return {"ok": True, "read": read} if complete else {"truncated": True, "read": read}
 
 
-def _peak_kib() -> int:
+def _status_kib(*fields: str) -> int | None:
+    """The sum of fields of /proc/self/status (kB), or None where there is no /proc."""
+    try:
+        total = 0
+        with open("/proc/self/status") as status:
+            for line in status:
+                name = line.split(":", 1)[0]
+                if name in fields:
+                    total += int(line.split()[1])
+        return total
+    except OSError:
+        return None
+
+
+def peak_kib() -> int:
     """This process's peak memory since it started this program: VmHWM (ru_maxrss would also
     count the pages shared with the parent that forked it, before exec)."""
     import resource
 
+    found = _status_kib("VmHWM")
+    return found if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def private_kib() -> int:
+    """Memory this process holds on its own, not shared with the process it was forked from (its
+    share of a forked child's resident pages): the private pages of /proc/self/smaps_rollup."""
     try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
+        total = 0
+        with open("/proc/self/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith(("Private_Clean:", "Private_Dirty:", "Swap:")):
+                    total += int(line.split()[1])
+        return total
     except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return 0
 
 
 def _main(argv: list[str]) -> int:
@@ -101,7 +123,7 @@ def _main(argv: list[str]) -> int:
         return 2
     with open(argv[1], "rb") as handle:
         verdict = validate_stream(handle)
-    verdict["peak_kib"] = _peak_kib()
+    verdict["peak_kib"] = peak_kib()
     print(json.dumps(verdict), flush=True)
     return 0
 

@@ -52,20 +52,29 @@ class RateTable:
             return None
         return months[i], self._rates[currency][i]
 
-    def convert(self, value: Decimal, currency: str, day: datetime.date) -> Conversion | None:
-        """Rates and converted values, or None when the table has no rate for that currency and date."""
+    def rates(self, currency: str, day: datetime.date) -> tuple[datetime.date, Decimal, Decimal, Decimal] | None:
+        """(month, VND per unit, USD per unit, VND per USD) for an amount of that day, or None when
+        the table has no rate for that currency and date."""
         own = self.vnd_per_unit(currency, day)
         usd = self.vnd_per_unit("USD", day)
         if own is None or usd is None:
             return None
         month, rate_vnd = own
         rate_usd = (Decimal(1) if currency == "USD" else rate_vnd / usd[1]).quantize(USD_PLACES, ROUND_HALF_UP)
+        return month, rate_vnd, rate_usd, usd[1]
+
+    def convert(self, value: Decimal, currency: str, day: datetime.date) -> Conversion | None:
+        """Rates and converted values, or None when the table has no rate for that currency and date."""
+        found = self.rates(currency, day)
+        if found is None:
+            return None
+        month, rate_vnd, rate_usd, vnd_per_usd = found
         return Conversion(
             month=month,
             rate_vnd=rate_vnd,
             rate_usd=rate_usd,
             value_vnd=(value * rate_vnd).quantize(CENT, ROUND_HALF_UP),
-            value_usd=(value if currency == "USD" else value * rate_vnd / usd[1]).quantize(CENT, ROUND_HALF_UP),
+            value_usd=(value if currency == "USD" else value * rate_vnd / vnd_per_usd).quantize(CENT, ROUND_HALF_UP),
         )
 
 

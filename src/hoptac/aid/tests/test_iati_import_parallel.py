@@ -1,5 +1,9 @@
-"""A large file is validated by a second process while this one imports it: the outcome must be
-exactly that of validating while reading (the conformance files, errors late and early, truncation)."""
+"""A large file is read and validated by a second process (forked) while this one writes it, or,
+where the system cannot fork, validated by a second process while this one reads and writes it:
+the outcome must be exactly that of reading and validating here (the conformance files, errors
+late and early, truncation)."""
+
+import os
 
 import pytest
 
@@ -11,20 +15,33 @@ from hoptac.aid.tests.test_iati import _activity, _file, _files, _snapshot
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def parallel(monkeypatch):
-    """Every file, however small, goes through the validator process; spawned processes are counted."""
+@pytest.fixture(params=["reader", "validator"], autouse=True)
+def second_process(request, monkeypatch):
+    """Each test runs with the reader process, then as where the system cannot fork (the validator
+    process); the processes started are counted."""
+    monkeypatch.setattr(iati_import, "_CAN_FORK", request.param == "reader")
     started = []
-    real = iati_import._Validator.__init__
+    real_validator, real_reader = iati_import._Validator.__init__, iati_import._Reader.__init__
 
-    def counting(self, path, spawn):
+    def validator(self, path, spawn):
         if spawn:
             started.append(path)
-        real(self, path, spawn)
+        real_validator(self, path, spawn)
 
-    monkeypatch.setattr(iati_import, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(iati_import._Validator, "__init__", counting)
+    def reader(self, importer, handle, path, result):
+        started.append(path)
+        real_reader(self, importer, handle, path, result)
+
+    monkeypatch.setattr(iati_import._Validator, "__init__", validator)
+    monkeypatch.setattr(iati_import._Reader, "__init__", reader)
     return started
+
+
+@pytest.fixture
+def parallel(monkeypatch, second_process):
+    """Every file, however small, goes through the second process."""
+    monkeypatch.setattr(iati_import, "PARALLEL_MIN_BYTES", 0)
+    return second_process
 
 
 def _outcome(result) -> tuple:
@@ -32,8 +49,8 @@ def _outcome(result) -> tuple:
 
 
 def _both(path, monkeypatch) -> tuple[tuple, tuple]:
-    """The outcome validating while reading, then with the validator process (nothing kept either way
-    for a bad file; a good file's records are compared too)."""
+    """The outcome reading and validating here, then with the second process (nothing kept either
+    way for a bad file; a good file's records are compared too)."""
     monkeypatch.setattr(iati_import, "PARALLEL_MIN_BYTES", 10**12)
     inline = Importer().import_file(path)
     records = _snapshot()
@@ -59,7 +76,7 @@ def test_a_late_schema_error_rolls_back_every_batch_written(tmp_path, parallel):
     good = [_activity(f"OK-{i}") for i in range(1200)]  # batches are written before the verdict
     bad = "<iati-activity><iati-identifier>BAD</iati-identifier></iati-activity>"
     result = Importer().import_file(_file(tmp_path, *good, bad))
-    assert parallel, "the validator process was not used"
+    assert parallel, "the second process was not used"
     assert not result.ok and "Element 'iati-activity': Missing child element(s)" in result.error
     assert "activity #1201" in result.error and result.rejected == 1201
     assert result.imported == result.updated == 0
@@ -110,9 +127,63 @@ def test_a_valid_file_is_imported_and_reimported_with_the_validator_process(tmp_
 
 def test_when_the_validator_process_cannot_answer_the_file_is_validated_here(tmp_path, monkeypatch, parallel):
     # A validator that dies without a verdict: the importer validates the file itself before committing.
+    monkeypatch.setattr(iati_import, "_CAN_FORK", False)
     monkeypatch.setattr(iati_import.sys, "executable", "/bin/false")
     bad = "<iati-activity><iati-identifier>BAD</iati-identifier></iati-activity>"
     result = Importer().import_file(_file(tmp_path, _activity("OK"), bad))
     assert not result.ok and "Missing child element(s)" in result.error and result.rejected == 2
     assert Importer().import_file(_file(tmp_path, _activity("OK"), name="ok.xml")).ok
     assert Project.objects.count() == 1
+
+
+def test_a_reader_process_that_dies_leaves_nothing_behind(tmp_path, monkeypatch, parallel):
+    monkeypatch.setattr(iati_import, "_CAN_FORK", True)
+    real = iati_import.Importer.prepare
+    calls = []
+
+    def dying(self, activity, path):
+        calls.append(1)
+        if len(calls) > 600:
+            os._exit(1)  # killed, say, by the system running out of memory
+        return real(self, activity, path)
+
+    monkeypatch.setattr(iati_import.Importer, "prepare", dying)
+    result = Importer().import_file(_file(tmp_path, *[_activity(f"D-{i}") for i in range(800)]))
+    assert not result.ok and result.error == "the process reading the file stopped without an answer"
+    assert result.imported == result.updated == 0
+    assert Project.objects.count() == 0 and Transaction.objects.count() == 0
+
+
+def test_an_error_of_the_reader_process_is_reported_not_swallowed(tmp_path, monkeypatch, parallel):
+    monkeypatch.setattr(iati_import, "_CAN_FORK", True)
+
+    def broken(self, activity, path):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(iati_import.Importer, "prepare", broken)
+    with pytest.raises(RuntimeError, match="KeyError: 'a bug'"):
+        Importer().import_file(_file(tmp_path, _activity("E-1")))
+    assert Project.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["</iati-activities>\n<!-- exported by hoptac -->\n<?done?>\n", "</iati-activities   >", "</iati-activities>"],
+)
+def test_a_whole_file_ending_in_comments_or_spaces_is_not_taken_for_truncated(tmp_path, monkeypatch, ending):
+    path = _file(tmp_path, *[_activity(f"W-{i}") for i in range(3)])
+    text = path.read_text().rstrip()
+    assert text.endswith("</iati-activities>")
+    path.write_text(text.removesuffix("</iati-activities>") + ending)
+    inline, parallel = _both(path, monkeypatch)
+    assert parallel == inline and parallel[0] and parallel[2] == 3
+
+
+@pytest.mark.parametrize("cut", [1, 19, 200, 5000])
+def test_a_file_cut_anywhere_is_rejected_as_when_reading_here(tmp_path, monkeypatch, cut):
+    # Validating, libxml2 closes what a cut file leaves open: the reader must still see the cut.
+    full = _file(tmp_path, *[_activity(f"C-{i}") for i in range(700)]).read_bytes()
+    path = tmp_path / "cut.xml"
+    path.write_bytes(full.rstrip()[:-cut])
+    inline, parallel = _both(path, monkeypatch)
+    assert parallel == inline and not parallel[0] and parallel[1].startswith("not well-formed XML")
