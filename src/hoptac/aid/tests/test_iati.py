@@ -359,3 +359,20 @@ def test_export_command_with_filters(tmp_path, editor, capsys):
     doc = _validate(out.read_bytes())
     assert [e.text for e in doc.iter("iati-identifier")] == ["VN-E-1"]
     assert "exported 1 activities" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("field", ["iati_identifier", "code"])
+def test_finding_stored_projects_uses_the_index_not_the_whole_table(field):
+    # Each batch of an import looks its activities up: reading the table each time grows with it.
+    from django.db import connection
+
+    from hoptac.aid.iati_import import stored_projects
+
+    query = stored_projects(field, [f"XM-{i}" for i in range(150)])  # PostgreSQL proves up to 100
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table is read whole otherwise
+        assert f"project_{field}_unique" in query.explain()
+    else:
+        plan = query.explain()
+        assert f"USING INDEX project_{field}_unique" in plan and "SCAN aid_project" not in plan
