@@ -430,6 +430,7 @@ class Importer:
         self.rates = _MonthlyRates()
         self.lookups = _Lookups()
         self.agreements: dict[str, int | None] = {}  # agreement number -> the one agreement with it
+        self._history_before = 0  # the last project history row before the file's import began
         self.codes = {
             name: codelist(name)
             for name in (
@@ -812,6 +813,7 @@ class Importer:
     def write_batch(self, batch: list[dict], path: str, result: FileResult) -> None:
         ids = [a["identifier"] for a in batch]
         existing = {p.iati_identifier: p for p in stored_projects("iati_identifier", ids)}
+        again = self._written_by_this_import([p.pk for p in existing.values()]) if existing else set()
         codes = {a["values"]["code"] for a in batch if a["values"]["code"]}
         by_code = {p.code: p for p in stored_projects("code", codes)} if codes else {}
         new_projects, updated_projects, pairs = [], [], []
@@ -830,6 +832,12 @@ class Importer:
                     f"activity '{a['identifier']}': project code '{code}' belongs to another project; not kept",
                 )
                 values["code"] = ""
+            if project is not None and project.pk in again:
+                result.warn(
+                    "iati-identifier:duplicate",
+                    f"activity #{a['n']}: iati-identifier '{a['identifier']}' appears again in the file; "
+                    "the later one is kept",
+                )
             if project is None:
                 # A new project is a plain record until written: a model instance costs more.
                 project = _NewProject(values)
@@ -862,12 +870,26 @@ class Importer:
             for project, _a in pairs:
                 index_after_commit(Project(pk=project.pk))
 
+    def _written_by_this_import(self, project_ids: list[int]) -> set[int]:
+        """Those of the projects this import of the file has already written: they have a history
+        row newer than the last one before it began (remembering the file's identifiers instead
+        would take memory growing with the file)."""
+        history = Project.history.model
+        return set(
+            history.objects.filter(id__in=project_ids, history_id__gt=self._history_before)
+            .order_by()
+            .values_list("id", flat=True)
+            .distinct()
+        )
+
     def _agreement_id(self, number: str) -> int | None:
         """The agreement the activity's hoptac:agreement number names, when exactly one has it
         (and the importing user may see it): what project_create links from a number."""
         if not number:
             return None
         if number not in self.agreements:
+            if len(self.agreements) > MEMO_SIZE:  # memory stays flat whatever the file
+                self.agreements.clear()
             found = agreement_for_number(number, self.user)
             self.agreements[number] = found.pk if found is not None else None
         return self.agreements[number]
@@ -889,6 +911,8 @@ class Importer:
                         )
                     handle.seek(0)
                     with _sqlite_page_cache(), _fewer_collections(), transaction.atomic():
+                        last = Project.history.model.objects.aggregate(last=models.Max("history_id"))["last"]
+                        self._history_before = last or 0
                         parallel = size >= PARALLEL_MIN_BYTES
                         if parallel and _CAN_FORK:
                             validator = _Reader(self, handle, path, result)
@@ -989,7 +1013,7 @@ class Importer:
         Validating as it reads, a schema error stops it as an XMLSyntaxError (otherwise the
         file's `_Validator` checks it)."""
         batch: list[dict] = []
-        seen: set[str] = set()
+        in_batch: set[str] = set()  # (a set of the whole file's identifiers would grow with it)
         n = 0
         options = iterparse_options()
         if validate:
@@ -1006,6 +1030,7 @@ class Importer:
                 # Handed over once the parser has gone past them (see the end of the file below).
                 yield batch, n
                 batch = []
+                in_batch.clear()
             n += 1
             result.rejected = n - 1  # activities read so far, should the file be rejected
             result.reading = n
@@ -1026,16 +1051,13 @@ class Importer:
                     )
                 default_lang = (root.get(XML_LANG) or "").lower()
             activity = self.prepare(self.read_activity(el, n, result, default_lang, path), path)
-            if activity["identifier"] in seen:
-                result.warn(
-                    "iati-identifier:duplicate",
-                    f"activity #{n}: iati-identifier '{activity['identifier']}' appears again in the file; "
-                    "the later one is kept",
-                )
-                if batch:  # the earlier one is written before the later one replaces it
-                    yield batch, n - 1
-                    batch = []
-            seen.add(activity["identifier"])
+            activity["n"] = n
+            if activity["identifier"] in in_batch:
+                # The earlier one is written first; the writer then finds it and says so.
+                yield batch, n - 1
+                batch = []
+                in_batch.clear()
+            in_batch.add(activity["identifier"])
             batch.append(activity)
             # Free what was read: the element and every earlier sibling.
             el.clear(keep_tail=False)

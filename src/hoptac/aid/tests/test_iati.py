@@ -106,10 +106,21 @@ def test_versions(tmp_path):
     assert not old.ok and "only versions 2.01-2.03" in old.error
 
 
-def test_duplicate_identifier_in_one_file_is_kept_once(tmp_path):
-    result = Importer().import_file(_file(tmp_path, _activity("D"), _activity("D")))
-    assert result.ok and result.imported == 1 and result.updated == 1
-    assert Project.objects.filter(iati_identifier="D").count() == 1
+@pytest.mark.parametrize("between", [0, 1, 499, 500, 1200])
+def test_duplicate_identifier_in_one_file_is_kept_once(tmp_path, between):
+    # Near (the same batch) or far apart (another batch): found either way, said once.
+    others = [_activity(f"O-{i}") for i in range(between)]
+    later = _activity("D").replace("Title D", "Title D, later")
+    path = _file(tmp_path, _activity("D"), *others, later)
+    result = Importer().import_file(path)
+    assert result.ok and result.imported == 1 + between and result.updated == 1
+    duplicates = [w for w in result.warnings if "appears again" in w]
+    assert duplicates == [
+        f"activity #{between + 2}: iati-identifier 'D' appears again in the file; the later one is kept"
+    ]
+    assert Project.objects.get(iati_identifier="D").title_en == "Title D, later"
+    again = Importer().import_file(path)  # imported before is not "again in the file"
+    assert again.ok and [w for w in again.warnings if "appears again" in w] == duplicates
 
 
 def _snapshot() -> dict:
