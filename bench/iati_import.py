@@ -347,7 +347,7 @@ def main() -> None:
             if step in rates:
                 print(f"{labels[step]}: {100 * rates[step] / rates['raw']:.0f}% of raw iterparse", flush=True)
         if "iatikit" in rates:
-            for step in ("sqlite", "postgres"):
+            for step in ("sqlite", "sqlite-alone", "postgres"):
                 if step in rates:
                     faster = "faster" if rates[step] > rates["iatikit"] else "slower"
                     print(f"{labels[step]}: {rates[step] / rates['iatikit']:.2f}x iatikit's parse ({faster})")

@@ -1102,11 +1102,11 @@ class _MonthlyRates(RateTable):
 
 @contextlib.contextmanager
 def _fewer_collections():
-    """Python's cycle collector, left as it is, would spend about a third of an import's time
-    walking the objects that were there before the import (Django's, the codelists) every few
-    thousand of the tuples an import makes; they are set aside (gc.freeze) and the collector runs
-    less often while the file is imported. Nothing an import makes lives in a cycle: memory
-    stays flat."""
+    """Python's cycle collector, left as it is, walks the objects that were there before the
+    import (Django's, the codelists) again every few thousand of the tuples an import makes
+    (measured: 0.4 s of 5.3 s for 20,000 activities); they are set aside (gc.freeze, which also
+    spares the forked reader copying their pages) and the collector runs less often while the
+    file is imported. Nothing an import makes lives in a cycle: memory stays flat."""
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, *threshold[1:])
