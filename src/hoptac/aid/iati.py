@@ -50,6 +50,16 @@ def iterparse_options() -> dict:
     }
 
 
+def forget(el) -> None:
+    """Free what a stream has read up to `el`, an element it handed over: the element and every
+    earlier sibling (memory stays flat however long the file)."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
 def validate_stream(handle) -> dict:
     """Stream a file through the schema exactly as an import reads it, keeping nothing.
 
@@ -64,11 +74,7 @@ def validate_stream(handle) -> dict:
                 complete = True  # read on: libxml2 may still report an error after this event
                 continue
             read += 1
-            el.clear(keep_tail=False)
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
+            forget(el)
     except etree.XMLSyntaxError as exc:
         return {"error": str(exc), "line": exc.lineno or 0, "read": read}
     except OSError as exc:

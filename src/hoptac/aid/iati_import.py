@@ -5,11 +5,11 @@
   whatever the file's size. Activities are written in batches.
 - Safe: no DTD is loaded, entities are not resolved, the network is never used, lxml's size and
   depth limits stay on (`huge_tree=False`); a file that declares a DOCTYPE is refused outright.
-- Valid: the file is validated against the official IATI 2.03 schema by a second parse (in a
-  second process, concurrently, for a large file: see `_Validator`), and the import commits only
-  once the schema has accepted it; the first violation rejects the file with the schema's
-  message, which names the element and the rule it breaks. Versions 2.01-2.03 are accepted;
-  1.x is refused.
+- Valid: the file is validated against the official IATI 2.03 schema (a large file by the
+  `_Reader` process as it reads it, while this one writes; a small one by a second parse here,
+  see `_Validator`), and the import commits only once the schema has accepted it; the first
+  violation rejects the file with the schema's message, which names the element and the rule it
+  breaks. Versions 2.01-2.03 are accepted; 1.x is refused.
 - All or nothing: each file is imported in one database transaction; a rejected file leaves
   nothing behind.
 - Re-runnable: an activity whose iati-identifier is already stored is updated (its parts are
@@ -46,6 +46,7 @@ from hoptac.aid.iati import (
     SUPPORTED_VERSIONS,
     XML_LANG,
     codelist,
+    forget,
     iterparse_options,
     private_kib,
     schema,
@@ -76,8 +77,8 @@ MAX_AMOUNT = Decimal(10) ** 20
 SNIFF_BYTES = 65536
 MAX_WARNINGS_KEPT = 200
 MEMO_SIZE = 10_000
-# From this size on a file is validated by a second process and read by a third while this one
-# writes it; below it, starting processes costs more than it saves.
+# From this size on a file is read and validated by a second process while this one writes it;
+# below it, starting a process costs more than it saves.
 PARALLEL_MIN_BYTES = 4 * 2**20
 SRC = Path(__file__).resolve().parents[2]
 GC_THRESHOLD = 20_000  # allocations between young collections while importing (Python's: 700)
@@ -95,14 +96,16 @@ class _Invalid(Exception):
 
 
 class _Validator:
-    """The schema's verdict on a file, which the import waits for before it commits.
+    """The schema's verdict on a file read in this process, which the import waits for before it
+    commits.
 
-    The importer reads with a parser that does not validate (it also reports a truncated file,
-    which libxml2 2.14 no longer does while it validates), and the schema is checked by a second
-    parse: in a second process running concurrently for a large file (two cores instead of one),
-    in this process after reading for a small one (starting a process would cost more). The
-    verdict names the activity it stopped at, so the first error of a file is the same as
-    validating while reading would have found."""
+    Reading here uses a parser that does not validate (it also reports a truncated file, which
+    libxml2 2.14 no longer does while it validates), and the schema is checked by a second parse:
+    after reading, in this process, for a small file (starting a process would cost more); in a
+    second process running concurrently for a large file on a system that cannot fork (where it
+    can, the `_Reader` reads and validates a large file instead). The verdict names the activity
+    it stopped at, so the first error of a file is the same as validating while reading would
+    have found."""
 
     def __init__(self, path: str, spawn: bool):
         self._path = path
@@ -267,7 +270,11 @@ def _read_for_parent(importer: "Importer", handle, path: str, conn) -> None:
     private = 0
 
     def send(kind: str, payload) -> None:
-        state = (result.rejected, result.reading, result.streaming, handle.tell(), private)
+        try:
+            position = handle.tell()
+        except (OSError, ValueError):
+            position = 0  # the file itself failed: the message says so
+        state = (result.rejected, result.reading, result.streaming, position, private)
         conn.send_bytes(marshal.dumps((kind, payload, state, result.take())))
 
     try:
@@ -1059,12 +1066,7 @@ class Importer:
                 in_batch.clear()
             in_batch.add(activity["identifier"])
             batch.append(activity)
-            # Free what was read: the element and every earlier sibling.
-            el.clear(keep_tail=False)
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
+            forget(el)
         result.reading = n + 1  # past the last activity: the validator's verdict comes first
         if validate and complete and not _ends_with_root_end_tag(path):
             # Validating, libxml2 (2.14) closes whatever a truncated file leaves open and says
@@ -1415,11 +1417,7 @@ def _activities_before_syntax_error(path: str) -> int | None:
             for _event, el in etree.iterparse(handle, **iterparse_options()):
                 if el.tag == "iati-activity":
                     read += 1
-                el.clear(keep_tail=False)
-                parent = el.getparent()
-                if parent is not None:
-                    while el.getprevious() is not None:
-                        del parent[0]
+                forget(el)
     except etree.XMLSyntaxError:
         return read
     return None
