@@ -3,7 +3,8 @@
   1. raw lxml iterparse over the file (read each activity, clear it): the machine's limit;
   1b. the same iterparse validating against the IATI 2.03 schema as it streams (what hoptac does);
   2. iatikit (PyPI `iatikit`) parsing the same file: Dataset(path).activities, each identifier read;
-  3. `hoptac import-iati` (hoptac.aid.iati_import.Importer) into a fresh SQLite database;
+  3. `hoptac import-iati` (hoptac.aid.iati_import.Importer) into a fresh SQLite database, as with
+     --no-index, then (3a) as the command runs by default, the projects added to the search index;
   3b. SQLite alone: every statement step 3 ran, recorded and replayed with the plain sqlite3 module
      on a copy of the database as it was before the import (no reading, no Python work per row
      beyond binding the values): the database's own share, a ceiling for any importer that
@@ -169,13 +170,14 @@ def _fresh_database(database_url: str | None) -> None:
     call_command("load_reference", verbosity=0)
 
 
-def step_hoptac(path: str, database_url: str | None) -> dict:
+def step_hoptac(path: str, database_url: str | None, index: bool = False) -> dict:
     _fresh_database(database_url)
     from hoptac.aid.iati_import import Importer
     from hoptac.aid.models import Project, Transaction
 
     start = time.perf_counter()
-    result = Importer().import_file(path)
+    # With index=True the projects are indexed once the file is committed, inside this call.
+    result = Importer(index=index).import_file(path)
     seconds = time.perf_counter() - start
     if not result.ok:
         raise SystemExit(f"import failed: {result.error}")
@@ -271,7 +273,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="activities to generate (default 100,000)")
     parser.add_argument("--file", help="an existing IATI activity file instead of a generated one")
     parser.add_argument(
-        "--skip", default="", help="comma-separated steps to skip: raw,schema,iatikit,sqlite,sqlite-alone,postgres"
+        "--skip",
+        default="",
+        help="comma-separated steps to skip: raw,schema,iatikit,sqlite,sqlite-indexed,sqlite-alone,postgres",
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
     parser.add_argument("--step", help=argparse.SUPPRESS)
@@ -284,6 +288,7 @@ def main() -> None:
             "schema": lambda: step_raw(path, validate=True),
             "iatikit": lambda: step_iatikit(path),
             "sqlite": lambda: step_hoptac(path, None),
+            "sqlite-indexed": lambda: step_hoptac(path, None, index=True),
             "sqlite-alone": lambda: step_sqlite_alone(path),
             "postgres": lambda: step_hoptac(path, args.database_url),
         }[step]()
@@ -313,10 +318,11 @@ def main() -> None:
         "schema": "lxml iterparse + IATI 2.03 schema",
         "iatikit": "iatikit parse",
         "sqlite": "hoptac import-iati, SQLite",
+        "sqlite-indexed": "hoptac import-iati, SQLite, search index written too",
         "sqlite-alone": "SQLite alone, the import's statements replayed",
         "postgres": "hoptac import-iati, PostgreSQL",
     }
-    for step in ("raw", "schema", "iatikit", "sqlite", "sqlite-alone", "postgres"):
+    for step in ("raw", "schema", "iatikit", "sqlite", "sqlite-indexed", "sqlite-alone", "postgres"):
         if step in skip:
             continue
         if step == "iatikit" and not have_iatikit:

@@ -70,7 +70,8 @@ from hoptac.aid.rates import RateTable
 from hoptac.aid.services import agreement_for_number
 from hoptac.org.models import Unit
 from hoptac.search.folding import fold
-from hoptac.search.index import index_after_commit
+from hoptac.search.index import index_many
+from hoptac.search.registry import entry_for_model
 
 BATCH = 500
 MAX_AMOUNT = Decimal(10) ** 20
@@ -873,9 +874,6 @@ class Importer:
         for project, a in pairs:
             writer.add_parts(project.pk, a)
         writer.write([p.pk for p, _a in pairs], self.user)
-        if self.index:
-            for project, _a in pairs:
-                index_after_commit(Project(pk=project.pk))
 
     def _written_by_this_import(self, project_ids: list[int]) -> set[int]:
         """Those of the projects this import of the file has already written: they have a history
@@ -930,6 +928,9 @@ class Importer:
                         result.validator_peak_kib = verdict.get("peak_kib", 0)
                         if not verdict.get("ok"):
                             raise _Invalid()  # rolls the file back
+                        if self.index:
+                            since = self._history_before
+                            transaction.on_commit(lambda: index_many(entry_for_model(Project), _written_since(since)))
             except _Invalid:
                 return self._reject_invalid(result, path, validator.verdict())
             except (Rejected, etree.XMLSyntaxError, OSError, DatabaseError) as exc:
@@ -1348,6 +1349,16 @@ class _Writer:
                     ],
                     indicators,
                 )
+
+
+def _written_since(history_id: int, page: int = 2000) -> Iterator[int]:
+    """The projects an import wrote: those with a project history row after `history_id` (read a
+    page at a time, so that the search index follows a file of any size in flat memory)."""
+    rows = Project.history.model.objects.filter(history_id__gt=history_id).order_by("id")
+    last = 0
+    while ids := list(rows.filter(id__gt=last).values_list("id", flat=True).distinct()[:page]):
+        yield from ids
+        last = ids[-1]
 
 
 def stored_projects(field: str, values) -> models.QuerySet:

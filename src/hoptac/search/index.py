@@ -15,35 +15,75 @@ def _entry_model():
     return SearchEntry
 
 
+def _fields(indexed: registry.Indexed) -> dict:
+    """A SearchEntry's values for what a record's describe() says of it."""
+    return {
+        "title": indexed.title[:500],
+        "text": indexed.text,
+        "url": indexed.url,
+        "language": indexed.language or "",
+        "year": indexed.year,
+        "partner_ids": list(indexed.partner_ids),
+        "field_ids": list(indexed.field_ids),
+        "folded_title": index_words(indexed.title),
+        "folded_body": index_words(indexed.text),
+    }
+
+
 def index_object(obj, entry: registry.Entry | None = None, *, write: bool = True) -> None:
     """(Re)index one record; a record type without a registry entry is ignored. `write=False` only
     updates the SearchEntry row (reindex writes an index outside the database in one go)."""
     entry = entry or registry.entry_for_model(type(obj))
     if entry is None:
         return
-    indexed = entry.describe(obj)
     SearchEntry = _entry_model()
     engine = backend()
     with transaction.atomic():
         row, _ = SearchEntry.objects.update_or_create(
-            type=entry.type,
-            obj_id=obj.pk,
-            defaults={
-                "title": indexed.title[:500],
-                "text": indexed.text,
-                "url": indexed.url,
-                "language": indexed.language or "",
-                "year": indexed.year,
-                "partner_ids": list(indexed.partner_ids),
-                "field_ids": list(indexed.field_ids),
-                "folded_title": index_words(indexed.title),
-                "folded_body": index_words(indexed.text),
-            },
+            type=entry.type, obj_id=obj.pk, defaults=_fields(entry.describe(obj))
         )
         if write and engine.in_database:
             engine.write(row)
     if write and not engine.in_database:
         engine.write(row)  # after the row is saved; a failure is logged and reindex repairs it
+
+
+def index_many(entry: registry.Entry, pks: Iterable[int], batch: int = 500) -> int:
+    """(Re)index many records of one type (an import's), `batch` at a time: each batch read with
+    its related rows in a few queries, its entries replaced and the index written in one
+    transaction (index_object per record costs a transaction and several queries each).
+    Returns how many were indexed."""
+    SearchEntry = _entry_model()
+    engine = backend()
+    done = 0
+    chunk: list[int] = []
+    for pk in [*pks, None]:
+        if pk is not None:
+            chunk.append(pk)
+            if len(chunk) < batch:
+                continue
+        if not chunk:
+            break
+        rows = [
+            SearchEntry(type=entry.type, obj_id=obj.pk, **_fields(entry.describe(obj)))
+            for obj in entry.queryset().filter(pk__in=chunk)
+        ]
+        with transaction.atomic():
+            stale = SearchEntry.objects.filter(type=entry.type, obj_id__in=chunk)
+            old = list(stale.values_list("pk", flat=True))
+            if engine.in_database:
+                engine.remove(old)
+            stale.delete()
+            SearchEntry.objects.bulk_create(rows)
+            if engine.in_database:
+                engine.write_many(rows)
+        if not engine.in_database:
+            with engine.bulk():  # after the rows are saved, as index_object does
+                engine.remove(old)
+                engine.write_many(rows)
+        done += len(rows)
+        chunk = []
+    return done
 
 
 def unindex(type_name: str, pk: int) -> None:

@@ -387,3 +387,29 @@ def test_finding_stored_projects_uses_the_index_not_the_whole_table(field):
     else:
         plan = query.explain()
         assert f"USING INDEX project_{field}_unique" in plan and "SCAN aid_project" not in plan
+
+
+def test_imported_projects_are_found_by_search_once_the_file_is_committed(
+    tmp_path, editor, django_capture_on_commit_callbacks
+):
+    from hoptac.documents.models import SearchEntry
+    from hoptac.search.engine import search
+
+    many = [_activity(f"S-{i}") for i in range(1203)]  # several batches of the index too
+    path = _file(tmp_path, *many, _activity("NEEDLE").replace("Title NEEDLE", "Quản lý nhà nước về lao động"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Importer(index=True).import_file(path).ok
+    hits, count, _ = search(editor, "quan ly nha nuoc lao dong", types=["project"])
+    assert count == 1 and hits[0].id == Project.objects.get(iati_identifier="NEEDLE").pk
+    assert SearchEntry.objects.filter(type="project").count() == 1204
+    # Imported again with a new title: the entries are replaced, not added to.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Importer(index=True).import_file(_file(tmp_path, _activity("NEEDLE"), name="again.xml")).ok
+    assert search(editor, "quan ly nha nuoc lao dong", types=["project"])[1] == 0
+    assert search(editor, "NEEDLE", types=["project"])[1] == 1
+    assert SearchEntry.objects.filter(type="project").count() == 1204
+    # A rejected file indexes nothing.
+    bad = _file(tmp_path, _activity("LOST"), "<iati-activity/>", name="bad.xml")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert not Importer(index=True).import_file(bad).ok
+    assert callbacks == [] and search(editor, "LOST", types=["project"])[1] == 0

@@ -166,3 +166,25 @@ def test_contributors_get_the_same_facets_through_the_python_path(seeds, contrib
     assert result[1:] == search(viewer, "international")[1:]
     assert result[2]["year"] == [(2025, 2)]
     assert search(None, "international")[1] == search(viewer, "international")[1]
+
+
+def test_index_many_writes_what_index_object_writes(seeds, viewer):
+    from hoptac.documents.models import SearchEntry
+    from hoptac.search import registry
+    from hoptac.search.index import index_many
+
+    entry = registry.entry_for_model(Partner)
+    pks = list(Partner.objects.order_by("pk").values_list("pk", flat=True))
+    columns = ("obj_id", "title", "text", "url", "year", "partner_ids", "field_ids", "folded_title", "folded_body")
+
+    def entries():
+        return list(SearchEntry.objects.filter(type="partner").order_by("obj_id").values_list(*columns))
+
+    one_by_one = entries()
+    assert len(one_by_one) == len(pks) > 100
+    SearchEntry.objects.filter(type="partner", obj_id__in=pks[:50]).update(title="stale", folded_body="stale")
+    assert index_many(entry, iter(pks), batch=40) == len(pks)  # replaced, not added to
+    assert entries() == one_by_one
+    france = Partner.objects.get(reference_key="country:FR")
+    hits, _, _ = search(viewer, "franc", types=["partner"])
+    assert (hits[0].type, hits[0].id) == ("partner", france.pk)

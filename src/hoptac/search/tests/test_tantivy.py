@@ -360,3 +360,20 @@ def test_title_first_ranking_falls_back_when_a_body_match_can_outrank_the_titles
     strong = {e.pk for e in entries[20:40]}
     assert best == strong  # the body matches win: the title-first shortcut must not be taken
     assert {i for i, _s in use_tantivy._top_title_first(searcher, query, terms, 20)} == strong
+
+
+def test_index_many_replaces_entries_in_tantivy_too(seeds, viewer, use_tantivy):
+    # What an IATI import uses: batches of records, their old entries removed from the index.
+    from hoptac.search import registry
+    from hoptac.search.index import index_many
+
+    reindex()
+    france = Partner.objects.get(reference_key="country:FR")
+    before = search(viewer, "franc", types=["partner"])
+    Partner.objects.filter(pk=france.pk).update(name_en="Gallia", name_vi="Gallia")
+    pks = Partner.objects.order_by("pk").values_list("pk", flat=True)
+    assert index_many(registry.entry_for_model(Partner), pks, batch=60) == len(pks)
+    gallia = search(viewer, "gallia", types=["partner"])
+    assert gallia[1] == 1 and gallia[0][0].id == france.pk
+    assert search(viewer, "franc", types=["partner"])[1] == before[1]  # the old entries are gone
+    assert SearchEntry.objects.filter(type="partner").count() == len(pks)
