@@ -915,7 +915,7 @@ class Importer:
                             "the file declares a DOCTYPE or ENTITY; IATI files have none (refused for safety)"
                         )
                     handle.seek(0)
-                    with _sqlite_page_cache(), _fewer_collections(), transaction.atomic():
+                    with _sqlite_page_cache(), transaction.atomic(), _fewer_collections():
                         last = Project.history.model.objects.aggregate(last=models.Max("history_id"))["last"]
                         self._history_before = last or 0
                         parallel = size >= PARALLEL_MIN_BYTES
