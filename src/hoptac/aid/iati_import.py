@@ -28,6 +28,7 @@ import marshal
 import multiprocessing
 import os
 import re
+import signal
 import subprocess
 import sys
 import traceback
@@ -267,6 +268,8 @@ class _RelayedResult:
 
 def _read_for_parent(importer: "Importer", handle, path: str, conn) -> None:
     """The reader process: read the file and send what `_Reader` receives."""
+    # Ctrl-C reaches the whole process group: the importer stops this process itself (close()).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     result = _RelayedResult(path)
     private = 0
 

@@ -413,3 +413,21 @@ def test_imported_projects_are_found_by_search_once_the_file_is_committed(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert not Importer(index=True).import_file(bad).ok
     assert callbacks == [] and search(editor, "LOST", types=["project"])[1] == 0
+
+
+def test_command_interrupted_says_what_was_kept(tmp_path, capsys, monkeypatch):
+    first = _file(tmp_path, _activity("K-1"), name="first.xml")
+    second = _file(tmp_path, _activity("K-2"), name="second.xml")
+    real = Importer.import_file
+
+    def interrupted(self, path):
+        if str(path).endswith("second.xml"):
+            raise KeyboardInterrupt  # Ctrl-C while the second file is read
+        return real(self, path)
+
+    monkeypatch.setattr(Importer, "import_file", interrupted)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_iati", str(first), str(second), "--quiet")
+    assert exit_info.value.code == 130
+    assert "second.xml: interrupted; nothing of this file was kept" in capsys.readouterr().err
+    assert list(Project.objects.values_list("iati_identifier", flat=True)) == ["K-1"]

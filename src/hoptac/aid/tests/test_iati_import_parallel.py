@@ -187,3 +187,18 @@ def test_a_file_cut_anywhere_is_rejected_as_when_reading_here(tmp_path, monkeypa
     path.write_bytes(full.rstrip()[:-cut])
     inline, parallel = _both(path, monkeypatch)
     assert parallel == inline and not parallel[0] and parallel[1].startswith("not well-formed XML")
+
+
+def test_an_interrupted_import_stops_its_reader_and_keeps_nothing(tmp_path, monkeypatch, parallel):
+    import multiprocessing
+
+    monkeypatch.setattr(iati_import, "_CAN_FORK", True)
+
+    def interrupted(self, batch, path, result):
+        raise KeyboardInterrupt  # Ctrl-C while the first batch is written
+
+    monkeypatch.setattr(iati_import.Importer, "write_batch", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Importer().import_file(_file(tmp_path, *[_activity(f"I-{i}") for i in range(1200)]))
+    assert parallel and multiprocessing.active_children() == []
+    assert Project.objects.count() == 0

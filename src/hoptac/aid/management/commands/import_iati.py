@@ -38,7 +38,12 @@ class Command(BaseCommand):
         totals = {"imported": 0, "updated": 0, "rejected": 0, "ok": 0, "bad": 0}
         for path in options["files"]:
             self._current = path
-            result = importer.import_file(path)
+            try:
+                result = importer.import_file(path)
+            except KeyboardInterrupt:
+                # The file's transaction has rolled back, and files before it are committed.
+                self.stderr.write(f"\n{path}: interrupted; nothing of this file was kept")
+                sys.exit(130)
             if show_progress:
                 sys.stderr.write("\n")
             if result.ok:
