@@ -1,6 +1,7 @@
 """Keeping the search index current: called by services after commit, and by `hoptac reindex`."""
 
 from collections.abc import Callable, Iterable
+from itertools import islice
 
 from django.db import transaction
 
@@ -56,14 +57,8 @@ def index_many(entry: registry.Entry, pks: Iterable[int], batch: int = 500) -> i
     SearchEntry = _entry_model()
     engine = backend()
     done = 0
-    chunk: list[int] = []
-    for pk in [*pks, None]:
-        if pk is not None:
-            chunk.append(pk)
-            if len(chunk) < batch:
-                continue
-        if not chunk:
-            break
+    pks = iter(pks)
+    while chunk := list(islice(pks, batch)):
         rows = [
             SearchEntry(type=entry.type, obj_id=obj.pk, **_fields(entry.describe(obj)))
             for obj in entry.queryset().filter(pk__in=chunk)
@@ -82,7 +77,6 @@ def index_many(entry: registry.Entry, pks: Iterable[int], batch: int = 500) -> i
                 engine.remove(old)
                 engine.write_many(rows)
         done += len(rows)
-        chunk = []
     return done
 
 
