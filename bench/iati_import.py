@@ -236,6 +236,13 @@ def step_sqlite_alone(path: str) -> dict:
             replay.execute(sql, params).fetchall()
     replay.execute("COMMIT")
     seconds = time.perf_counter() - start
+    # The replay wrote what the import wrote (the same statements, in the same order).
+    from hoptac.aid.models import Project, Transaction
+
+    for model, stored in ((Project, result.imported), (Transaction, Transaction.objects.count())):
+        replayed = replay.execute(f'SELECT count(*) FROM "{model._meta.db_table}"').fetchone()[0]
+        if replayed != stored:
+            raise SystemExit(f"the replay wrote {replayed} rows of {model._meta.db_table}, the import {stored}")
     return {"activities": result.imported, "seconds": seconds, "statements": len(statements)}
 
 
