@@ -5,11 +5,12 @@
   whatever the file's size. Activities are written in batches.
 - Safe: no DTD is loaded, entities are not resolved, the network is never used, lxml's size and
   depth limits stay on (`huge_tree=False`); a file that declares a DOCTYPE is refused outright.
-- Valid: the file is validated against the official IATI 2.03 schema (a large file by the
-  `_Reader` process as it reads it, while this one writes; a small one by a second parse here,
-  see `_Validator`), and the import commits only once the schema has accepted it; the first
-  violation rejects the file with the schema's message, which names the element and the rule it
-  breaks. Versions 2.01-2.03 are accepted; 1.x is refused.
+- Valid: the file is validated against the official IATI 2.03 schema by a second parse (in a
+  second process, concurrently, for a large file: see `_Validator`), and the import commits only
+  once the schema has accepted it; the first violation rejects the file with the schema's
+  message, which names the element and the rule it breaks. Versions 2.01-2.03 are accepted;
+  1.x is refused. A large file is also read in a second process (`_Reader`) while this one
+  writes.
 - All or nothing: each file is imported in one database transaction; a rejected file leaves
   nothing behind.
 - Re-runnable: an activity whose iati-identifier is already stored is updated (its parts are
@@ -27,7 +28,6 @@ import json
 import marshal
 import multiprocessing
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -50,7 +50,6 @@ from hoptac.aid.iati import (
     forget,
     iterparse_options,
     private_kib,
-    schema,
     validate_stream,
 )
 from hoptac.aid.models import (
@@ -79,8 +78,8 @@ MAX_AMOUNT = Decimal(10) ** 20
 SNIFF_BYTES = 65536
 MAX_WARNINGS_KEPT = 200
 MEMO_SIZE = 10_000
-# From this size on a file is read and validated by a second process while this one writes it;
-# below it, starting a process costs more than it saves.
+# From this size on a file is validated by a second process and read by a third while this one
+# writes it; below it, starting processes costs more than they save.
 PARALLEL_MIN_BYTES = 4 * 2**20
 SRC = Path(__file__).resolve().parents[2]
 GC_THRESHOLD = 20_000  # allocations between young collections while importing (Python's: 700)
@@ -98,16 +97,14 @@ class _Invalid(Exception):
 
 
 class _Validator:
-    """The schema's verdict on a file read in this process, which the import waits for before it
-    commits.
+    """The schema's verdict on a file, which the import waits for before it commits.
 
     Reading here uses a parser that does not validate (it also reports a truncated file, which
     libxml2 2.14 no longer does while it validates), and the schema is checked by a second parse:
     after reading, in this process, for a small file (starting a process would cost more); in a
-    second process running concurrently for a large file on a system that cannot fork (where it
-    can, the `_Reader` reads and validates a large file instead). The verdict names the activity
-    it stopped at, so the first error of a file is the same as validating while reading would
-    have found."""
+    second process running concurrently for a large file. The verdict names the activity it
+    stopped at, so the first error of a file is the same as validating while reading would have
+    found."""
 
     def __init__(self, path: str, spawn: bool):
         self._path = path
@@ -156,8 +153,8 @@ PRIVATE_SAMPLE_BATCHES = 20  # the reader measures its memory every this many ba
 
 
 class _Reader:
-    """The reading half of an import (`Importer._read_batches`) in a second process, which parses
-    the file once, validating it against the schema as it reads, while this process writes.
+    """The reading half of an import (`Importer._read_batches`) in a second process, while this
+    process writes; the file's schema is checked by the `_Validator` process beside them.
 
     It is forked, so it has the importer's codelists, registry and rates without loading them
     again and needs no database. It hands batches over through a pipe (a batch or two ahead: the
@@ -166,11 +163,12 @@ class _Reader:
     raise them. Batches are plain tuples of text and numbers (`Importer.prepare`) sent with
     `marshal`: several times cheaper than pickle, and both ends are the same Python.
 
-    It also stands for the `_Validator` of the file: the schema's verdict is what its parse met."""
+    It reads with a parser that does not validate, as the importer does, not with one validating
+    parse for both: libxml2 2.14, validating, closes a file at a bare "&" or where it was cut off
+    and reports nothing, which would import the activities before and drop the rest silently."""
 
     def __init__(self, importer: "Importer", handle, path: str, result: "FileResult"):
         context = multiprocessing.get_context("fork")
-        self._path = path
         self._result = result
         self._conn, child_end = context.Pipe(duplex=False)
         self._proc = context.Process(
@@ -178,66 +176,32 @@ class _Reader:
         )
         self._proc.start()
         child_end.close()
-        self._verdict: dict | None = None
         self.position = 0  # bytes of the file read
         self.private_kib = 0
-
-    def _receive(self) -> tuple | None:
-        """The reader's next message; None if it stopped without one."""
-        try:
-            return marshal.loads(self._conn.recv_bytes())
-        except (EOFError, OSError):
-            return None
-
-    def _conclude(self, kind: str, payload, reading: int) -> Exception | None:
-        """Record the schema's verdict a final message gives, and the error it carries."""
-        if kind == "syntax":
-            exc = etree.XMLSyntaxError(*payload)
-            # As validate_stream reports it: the activities handed over before the parser stopped.
-            self._verdict = {"error": str(exc), "line": exc.lineno or 0, "read": reading}
-            return exc
-        # The parse met no schema error before it ended or the reading stopped it.
-        self._verdict = {"ok": True, "read": reading}
-        if kind == "rejected":
-            return Rejected(payload)
-        if kind == "os":
-            return OSError(*payload)
-        if kind == "failed":
-            return RuntimeError(f"the process reading the file failed:\n{payload}")
-        return None
 
     def __iter__(self) -> Iterator[tuple[list[dict], int]]:
         result = self._result
         while True:
-            message = self._receive()
-            if message is None:
-                raise Rejected("the process reading the file stopped without an answer")
+            try:
+                message = marshal.loads(self._conn.recv_bytes())
+            except (EOFError, OSError):
+                raise Rejected("the process reading the file stopped without an answer") from None
             kind, payload, state, warnings = message
             result.rejected, result.reading, result.streaming, self.position, self.private_kib = state
             for warning_kind, text in warnings:
                 result.warn(warning_kind, text)
             if kind == "batch":
                 yield payload
-                continue
-            error = self._conclude(kind, payload, result.reading)
-            if error is not None:
-                raise error
-            return
-
-    def failed_before(self, n: int) -> bool:
-        return False  # the schema's errors come with the batches
-
-    def verdict(self) -> dict:
-        """The schema's verdict; when the import stopped first (the database refused a batch), the
-        reader reads on to it, as the validator process would have."""
-        while self._verdict is None:
-            message = self._receive()
-            if message is None:
-                with open(self._path, "rb") as handle:
-                    self._verdict = validate_stream(handle)
-            elif message[0] != "batch":
-                self._conclude(message[0], message[1], message[2][1])
-        return self._verdict
+            elif kind == "end":
+                return
+            elif kind == "rejected":
+                raise Rejected(payload)
+            elif kind == "syntax":
+                raise etree.XMLSyntaxError(*payload)
+            elif kind == "os":
+                raise OSError(*payload)
+            else:
+                raise RuntimeError(f"the process reading the file failed:\n{payload}")
 
     def close(self) -> None:
         self._conn.close()
@@ -283,7 +247,7 @@ def _read_for_parent(importer: "Importer", handle, path: str, conn) -> None:
 
     try:
         try:
-            for i, batch in enumerate(importer._read_batches(handle, path, result, validate=True)):
+            for i, batch in enumerate(importer._read_batches(handle, path, result)):
                 if i % PRIVATE_SAMPLE_BATCHES == 0:
                     private = max(private, private_kib())
                 send("batch", batch)
@@ -442,6 +406,7 @@ class Importer:
         self.lookups = _Lookups()
         self.agreements: dict[str, int | None] = {}  # agreement number -> the one agreement with it
         self._history_before = 0  # the last project history row before the file's import began
+        self.committed = False  # the last file's data is committed (its search index may be under way)
         self.codes = {
             name: codelist(name)
             for name in (
@@ -881,7 +846,8 @@ class Importer:
     def _written_by_this_import(self, project_ids: list[int]) -> set[int]:
         """Those of the projects this import of the file has already written: they have a history
         row newer than the last one before it began (remembering the file's identifiers instead
-        would take memory growing with the file)."""
+        would take memory growing with the file). On PostgreSQL a project someone else saved
+        during the import counts too: its warning would then be wrong, the data is not."""
         history = Project.history.model
         return set(
             history.objects.filter(id__in=project_ids, history_id__gt=self._history_before)
@@ -907,7 +873,8 @@ class Importer:
     def import_file(self, path: str | Path) -> FileResult:
         path = str(path)
         result = FileResult(path=path)
-        validator = None
+        validator = reader = None
+        self.committed = False
         try:
             try:
                 with open(path, "rb") as handle:
@@ -922,15 +889,15 @@ class Importer:
                         last = Project.history.model.objects.aggregate(last=models.Max("history_id"))["last"]
                         self._history_before = last or 0
                         parallel = size >= PARALLEL_MIN_BYTES
+                        validator = _Validator(path, spawn=parallel)
                         if parallel and _CAN_FORK:
-                            validator = _Reader(self, handle, path, result)
-                        else:
-                            validator = _Validator(path, spawn=parallel)
-                        self._stream(handle, size, path, result, validator)
+                            reader = _Reader(self, handle, path, result)
+                        self._stream(handle, size, path, result, validator, reader)
                         verdict = validator.verdict()
                         result.validator_peak_kib = verdict.get("peak_kib", 0)
                         if not verdict.get("ok"):
                             raise _Invalid()  # rolls the file back
+                        transaction.on_commit(self._committed)
                         if self.index:
                             since = self._history_before
                             transaction.on_commit(lambda: index_many(entry_for_model(Project), _written_since(since)))
@@ -947,10 +914,14 @@ class Importer:
                         return self._reject_invalid(result, path, verdict)
                 return self._reject_error(result, path, exc)
         finally:
-            if validator is not None:
-                validator.close()
+            for process in (reader, validator):
+                if process is not None:
+                    process.close()
         result.ok = True
         return result
+
+    def _committed(self) -> None:
+        self.committed = True
 
     def _reject_error(self, result: FileResult, path: str, exc: Exception) -> FileResult:
         if isinstance(exc, Rejected):
@@ -993,11 +964,11 @@ class Importer:
         result.error = message
         return result
 
-    def _stream(self, handle, size: int, path: str, result: FileResult, validator: "_Validator | _Reader") -> None:
-        """Read the file's activities in batches and write each batch. A large file is read by a
-        `_Reader` process while this one writes (on a system that cannot fork, its schema is
-        checked by a `_Validator` process instead); a small one is read here."""
-        reader = validator if isinstance(validator, _Reader) else None
+    def _stream(
+        self, handle, size: int, path: str, result: FileResult, validator: _Validator, reader: _Reader | None
+    ) -> None:
+        """Read the file's activities in batches and write each batch: read by the `_Reader`
+        process while this one writes, for a large file, or here."""
         batches = reader if reader is not None else self._read_batches(handle, path, result)
         n = 0
         try:
@@ -1015,21 +986,16 @@ class Importer:
         result.rejected = 0
         result.streaming = False
 
-    def _read_batches(
-        self, handle, path: str, result: FileResult, validate: bool = False
-    ) -> Iterator[tuple[list[dict], int]]:
+    def _read_batches(self, handle, path: str, result: FileResult) -> Iterator[tuple[list[dict], int]]:
         """The file's activities as read, in batches to write, each with the number of activities
         read so far: the reading half of an import, which needs no database. `result` follows the
         reading (warnings, the activity being read) as if each batch were written when handed over.
-        Validating as it reads, a schema error stops it as an XMLSyntaxError (otherwise the
-        file's `_Validator` checks it)."""
+        The parser does not validate (the file's `_Validator` does): it is also what reports a file
+        that is not well-formed or was cut off."""
         batch: list[dict] = []
         in_batch: set[str] = set()  # (a set of the whole file's identifiers would grow with it)
         n = 0
-        options = iterparse_options()
-        if validate:
-            options["schema"] = schema()
-        context = etree.iterparse(handle, **options)
+        context = etree.iterparse(handle, **iterparse_options())  # validated by the `_Validator`
         default_lang = ""
         result.streaming = True
         complete = False
@@ -1037,11 +1003,6 @@ class Importer:
             if el.tag == "iati-activities":
                 complete = True
                 continue
-            if len(batch) >= BATCH:
-                # Handed over once the parser has gone past them (see the end of the file below).
-                yield batch, n
-                batch = []
-                in_batch.clear()
             n += 1
             result.rejected = n - 1  # activities read so far, should the file be rejected
             result.reading = n
@@ -1071,15 +1032,11 @@ class Importer:
             in_batch.add(activity["identifier"])
             batch.append(activity)
             forget(el)
+            if len(batch) >= BATCH:
+                yield batch, n
+                batch = []
+                in_batch.clear()
         result.reading = n + 1  # past the last activity: the validator's verdict comes first
-        if validate and complete and not _ends_with_root_end_tag(path):
-            # Validating, libxml2 (2.14) closes whatever a truncated file leaves open and says
-            # nothing: the end of the file shows it, and a parse that does not validate finds where
-            # the file breaks, which is where reading without validating would have stopped.
-            read = _activities_before_syntax_error(path)
-            if read is not None:
-                result.rejected, result.reading = max(read - 1, 0), read
-                raise Rejected(well_formedness_error(path) or "the file ends before </iati-activities> (truncated)")
         if not complete:
             result.rejected = n
             raise Rejected(well_formedness_error(path) or "the file ends before </iati-activities> (truncated)")
@@ -1116,13 +1073,15 @@ def _fewer_collections():
     cycles and is freed as soon as it is written, so memory stays flat. The search index is
     written after commit, outside this: model instances with prefetched rows do hold cycles."""
     threshold = gc.get_threshold()
+    host_froze = gc.get_freeze_count() > 0  # then what it froze stays frozen, with ours
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, *threshold[1:])
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if not host_froze:
+            gc.unfreeze()
 
 
 @contextlib.contextmanager
@@ -1403,40 +1362,6 @@ TX_FIELDS = [
     "description", "provider_name", "provider_ref", "receiver_name", "receiver_ref", "rate_month", "rate_vnd",
     "rate_usd", "value_vnd", "value_usd", "position", "created_by",
 ]  # fmt: skip
-
-
-ROOT_END_TAG = re.compile(rb"</iati-activities\s*>$")
-TAIL_BYTES = 4096
-
-
-def _ends_with_root_end_tag(path: str) -> bool:
-    """True if the file's last markup, past comments, processing instructions and white space, is
-    </iati-activities> (read from its last bytes; a file in another encoding than UTF-8 or ASCII
-    says False, and is then checked by a whole parse)."""
-    with open(path, "rb") as handle:
-        handle.seek(max(0, os.fstat(handle.fileno()).st_size - TAIL_BYTES))
-        tail = handle.read().rstrip()
-    while tail.endswith((b"-->", b"?>")):
-        start = tail.rfind(b"<!--" if tail.endswith(b"-->") else b"<?")
-        if start < 0:
-            return False
-        tail = tail[:start].rstrip()
-    return ROOT_END_TAG.search(tail) is not None
-
-
-def _activities_before_syntax_error(path: str) -> int | None:
-    """The activities a parse that does not validate hands over before the file's first syntax
-    error (as an import reads: `iterparse_options`); None if the file is well-formed."""
-    read = 0
-    try:
-        with open(path, "rb") as handle:
-            for _event, el in etree.iterparse(handle, **iterparse_options()):
-                if el.tag == "iati-activity":
-                    read += 1
-                forget(el)
-    except etree.XMLSyntaxError:
-        return read
-    return None
 
 
 def well_formedness_error(path: str) -> str:

@@ -431,3 +431,34 @@ def test_command_interrupted_says_what_was_kept(tmp_path, capsys, monkeypatch):
     assert exit_info.value.code == 130
     assert "second.xml: interrupted; nothing of this file was kept" in capsys.readouterr().err
     assert list(Project.objects.values_list("iati_identifier", flat=True)) == ["K-1"]
+
+
+@pytest.mark.django_db(transaction=True)  # the search index is written when the file really commits
+def test_command_interrupted_while_indexing_says_the_file_is_imported(tmp_path, capsys, monkeypatch):
+    from hoptac.aid import iati_import
+
+    def interrupted(entry, pks):
+        raise KeyboardInterrupt  # Ctrl-C while the search index is written
+
+    monkeypatch.setattr(iati_import, "index_many", interrupted)
+    path = _file(tmp_path, _activity("X-1"), name="indexed.xml")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_iati", str(path), "--quiet")
+    assert exit_info.value.code == 130
+    assert "indexed.xml: interrupted; imported, not all in the search index (hoptac reindex)" in capsys.readouterr().err
+    assert Project.objects.filter(iati_identifier="X-1").exists()
+
+
+@pytest.mark.parametrize("host_froze", [False, True])
+def test_an_import_leaves_the_cycle_collector_as_it_found_it(tmp_path, host_froze):
+    import gc
+
+    threshold = gc.get_threshold()
+    if host_froze:
+        gc.freeze()  # as a server that forks its workers does
+    try:
+        assert Importer().import_file(_file(tmp_path, _activity("G-1"))).ok
+        assert gc.get_threshold() == threshold
+        assert (gc.get_freeze_count() > 0) is host_froze
+    finally:
+        gc.unfreeze()

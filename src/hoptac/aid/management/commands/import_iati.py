@@ -41,8 +41,11 @@ class Command(BaseCommand):
             try:
                 result = importer.import_file(path)
             except KeyboardInterrupt:
-                # The file's transaction has rolled back, and files before it are committed.
-                self.stderr.write(f"\n{path}: interrupted; nothing of this file was kept")
+                if importer.committed:  # stopped while the search index was written
+                    self.stderr.write(f"\n{path}: interrupted; imported, not all in the search index (hoptac reindex)")
+                else:
+                    # The file's transaction has rolled back; files before it are committed.
+                    self.stderr.write(f"\n{path}: interrupted; nothing of this file was kept")
                 sys.exit(130)
             if show_progress:
                 sys.stderr.write("\n")
