@@ -82,27 +82,19 @@ def validate_stream(handle) -> dict:
     return {"ok": True, "read": read} if complete else {"truncated": True, "read": read}
 
 
-def _status_kib(*fields: str) -> int | None:
-    """The sum of fields of /proc/self/status (kB), or None where there is no /proc."""
-    try:
-        total = 0
-        with open("/proc/self/status") as status:
-            for line in status:
-                name = line.split(":", 1)[0]
-                if name in fields:
-                    total += int(line.split()[1])
-        return total
-    except OSError:
-        return None
-
-
-def peak_kib() -> int:
+def _peak_kib() -> int:
     """This process's peak memory since it started this program: VmHWM (ru_maxrss would also
     count the pages shared with the parent that forked it, before exec)."""
     import resource
 
-    found = _status_kib("VmHWM")
-    return found if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def private_kib() -> int:
@@ -129,7 +121,7 @@ def _main(argv: list[str]) -> int:
         return 2
     with open(argv[1], "rb") as handle:
         verdict = validate_stream(handle)
-    verdict["peak_kib"] = peak_kib()
+    verdict["peak_kib"] = _peak_kib()
     print(json.dumps(verdict), flush=True)
     return 0
 

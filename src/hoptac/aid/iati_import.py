@@ -213,8 +213,7 @@ class _Reader:
 class _RelayedResult:
     """What the reader process records of a file, to be sent with its next message."""
 
-    def __init__(self, path: str):
-        self.path = path
+    def __init__(self):
         self.rejected = self.reading = 0
         self.streaming = False
         self.warning_count = 0
@@ -234,7 +233,7 @@ def _read_for_parent(importer: "Importer", handle, path: str, conn) -> None:
     """The reader process: read the file and send what `_Reader` receives."""
     # Ctrl-C reaches the whole process group: the importer stops this process itself (close()).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    result = _RelayedResult(path)
+    result = _RelayedResult()
     private = 0
 
     def send(kind: str, payload) -> None:
@@ -1103,12 +1102,6 @@ def _sqlite_page_cache():
             cursor.execute(f"PRAGMA cache_size = {before}")
 
 
-@functools.lru_cache(maxsize=4096)
-def _db_date(vendor: str, value: datetime.date):
-    """A date as the database takes it (the same few dates recur: adapted once each)."""
-    return connection.ops.adapt_datefield_value(value)
-
-
 def _percent(p: Decimal | None) -> str | None:
     return str(p.quantize(Decimal("0.001"))) if p is not None and 0 <= p <= 100 else None
 
@@ -1120,7 +1113,6 @@ class _Writer:
     def __init__(self):
         ops = connection.ops
         self.now = ops.adapt_datetimefield_value(timezone.now())
-        self.date = functools.partial(_db_date, connection.vendor)
         self.orgs: list[tuple] = []
         self.sectors: list[tuple] = []
         self.locations: list[tuple] = []
@@ -1154,17 +1146,10 @@ class _Writer:
         cursor.executemany(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})", rows)
 
     def _project_rows(self, projects, fields) -> list[tuple]:
-        """Rows of `fields` from the projects' attributes, adapted for the database."""
-        date = self.date
+        """Rows of `fields` from the projects' attributes, adapted for the database (the dates of a
+        project are ISO text already: `Importer._project_values`)."""
         adapt_datetime = connection.ops.adapt_datetimefield_value
-        getters = []
-        for f in fields:
-            if isinstance(f, models.DateTimeField):
-                getters.append((f.attname, adapt_datetime))
-            elif isinstance(f, models.DateField):
-                getters.append((f.attname, date))
-            else:
-                getters.append((f.attname, None))
+        getters = [(f.attname, adapt_datetime if isinstance(f, models.DateTimeField) else None) for f in fields]
         rows = []
         for p in projects:
             row = []

@@ -121,6 +121,8 @@ def test_a_valid_file_is_imported_and_reimported_with_the_validator_process(tmp_
     first = Importer().import_file(path)
     again = Importer().import_file(path)
     assert [kind for kind, _path in parallel if kind == "validator"] == ["validator", "validator"]
+    readers = [kind for kind, _path in parallel if kind == "reader"]
+    assert readers == (["reader", "reader"] if iati_import._CAN_FORK else [])
     assert first.ok and first.imported == 700 and again.ok and again.updated == 700
     assert Project.objects.count() == 700 and Transaction.objects.count() == 700
 
