@@ -1,15 +1,24 @@
 """Projects in the search index."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.search.registry import Entry, Indexed, register
 
 
+def _related(project, name: str) -> list:
+    """The project's `name` rows: as prefetched for the index (a list, which costs less than
+    Django's per-object prefetch cache: 2 s of 3.3 s for 20,000 projects), else queried."""
+    rows = getattr(project, f"indexed_{name}", None)
+    return rows if rows is not None else list(getattr(project, name).all())
+
+
 def describe_project(project) -> Indexed:
     start = project.start()
-    partner_ids = sorted({o.partner_id for o in project.organisations.all() if o.partner_id})
-    field_ids = sorted({f.field_id for f in project.fields.all()})
-    organisations = [o.name for o in project.organisations.all() if o.name]
+    orgs = _related(project, "organisations")
+    partner_ids = sorted({o.partner_id for o in orgs if o.partner_id})
+    field_ids = sorted({f.field_id for f in _related(project, "fields")})
+    organisations = [o.name for o in orgs if o.name]
     return Indexed(
         title=project.title_vi or project.title_en or project.iati_identifier or project.code,
         text="\n".join(
@@ -39,6 +48,9 @@ register(
         "aid.Project",
         describe_project,
         _("Projects"),
-        prefetch_related=("organisations", "fields"),
+        prefetch_related=(
+            Prefetch("organisations", to_attr="indexed_organisations"),
+            Prefetch("fields", to_attr="indexed_fields"),
+        ),
     )
 )

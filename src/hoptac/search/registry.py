@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.db.models import Prefetch
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,7 @@ class Entry:
     describe: Callable[[object], Indexed]
     label: Promise | str
     select_related: tuple[str, ...] = ()
-    prefetch_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str | Prefetch, ...] = ()
     # Results are ordered by group, then by relevance: documents (group 0) come before the
     # registry records that name the same thing (a partner called "UN Women" is a short record
     # that would otherwise outrank every article about it); filter by type to see records first.

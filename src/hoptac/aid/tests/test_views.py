@@ -90,6 +90,25 @@ def test_timeline_and_search_entry(editor):
     assert indexed.partner_ids == [ilo.pk] and indexed.year == 2024 and "Test project" in indexed.text
 
 
+def test_search_entry_from_the_index_queryset_needs_no_queries(editor, django_assert_num_queries):
+    from hoptac.aid.search_index import describe_project
+    from hoptac.fields.models import Field
+    from hoptac.search.registry import entry_for_model
+
+    ilo = Partner.objects.filter(acronym="ILO").first()
+    field = Field.objects.first()
+    p = make_project(
+        editor,
+        organisations=[{"role": "1", "partner": ilo}, {"role": "4", "name": "Bộ Nội vụ"}],
+        fields=[{"field": field, "percentage": "100"}],
+    )
+    (prefetched,) = entry_for_model(Project).queryset().filter(pk=p.pk)
+    with django_assert_num_queries(0):
+        indexed = describe_project(prefetched)
+    assert indexed == describe_project(Project.objects.get(pk=p.pk))
+    assert indexed.partner_ids == [ilo.pk] and indexed.field_ids == [field.pk] and "Bộ Nội vụ" in indexed.text
+
+
 def test_list_filters_by_the_unit_that_owns_or_implements(logged_in, admin_user, unit_a, unit_b):
     make_project(admin_user, code="OWN", title_vi="Của đơn vị A", owner_unit=unit_a)
     make_project(admin_user, code="IMP", title_vi="Đơn vị A thực hiện", owner_unit=unit_b, implementing_units=[unit_a])

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hoptac.search.folding import fold, fold_words, search_blob
+from hoptac.search.folding import _LATIN, _fold_by_steps, fold, fold_words, search_blob
 
 VIETNAMESE_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
 LETTERS = VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper()
@@ -48,3 +48,24 @@ def test_ascii_text_takes_a_shortcut_to_the_same_result(text):
     # A non-ASCII letter at the end sends the text through the full normalisation; ASCII
     # characters fold the same wherever they stand, so the two must agree.
     assert fold(text) + "e" == fold(text + "É")
+
+
+TABLE_TEXT = st.text(alphabet=st.sampled_from(sorted(chr(c) for c in _LATIN) + [chr(c) for c in range(128)]))
+
+
+@given(TABLE_TEXT)
+def test_latin_text_folds_by_table_as_by_the_steps(text):
+    assert fold(text) == _fold_by_steps(text)
+
+
+def test_every_pair_of_table_characters_folds_as_by_the_steps():
+    # No two of them combine (the table's premise): checked exhaustively, pair by pair.
+    chars = sorted(chr(c) for c in _LATIN) + [chr(c) for c in range(32, 128)]
+    wrong = [a + b for a in chars for b in chars if fold(a + b) != _fold_by_steps(a + b)]
+    assert wrong == []
+
+
+def test_text_beyond_the_table_is_folded_by_the_steps():
+    # Hangul jamo compose across characters: no table of single characters gives this.
+    assert fold("\u1100\u1161 Hà") == "\uac00 ha"
+    assert fold("Hợp tác\u0301") == "hop tac"
