@@ -19,7 +19,10 @@
 Each step runs in its own process, so that its peak memory (ru_maxrss from wait4) is its own (for
 the hoptac steps, the larger of the importer's and its reader process's); the hoptac steps also
 report the memory the reader process held on its own, beyond the pages it shares with the importer
-it was forked from (or, where the system cannot fork, the peak of the validator process).
+it was forked from (or, where the system cannot fork, the peak of the validator process). Each step
+also reports its CPU time (user and system, its reader and validator processes included), and the
+run ends with the CPU time the 40% target leaves on this machine's cores beside what the import,
+a validating parse and the database's writes alone took.
 Generated activities each have 5 transactions (USD, EUR, VND), 3 sectors, 2 locations, 2 budgets,
 a result with an indicator, and a participating organisation that matches a registry partner.
 """
@@ -28,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -40,6 +44,13 @@ DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/hoptac_aid_bench"
 SECTORS = ["15110", "15112", "16020", "11330", "15170", "11430", "16010", "15150"]
 PROVINCES = ["Hà Nội", "Huế", "Cần Thơ", "Đà Nẵng", "Hải Phòng", "Lào Cai"]
 DONORS = ["International Labour Organization", "United Nations Development Programme", "UN Women", "France"]
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the importer's reader and
+    validator processes are waited for), user and system."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def generate(path: Path, n: int, seed: int = 1) -> None:
@@ -119,7 +130,7 @@ def step_raw(path: str, validate: bool) -> dict:
         from hoptac.aid.iati import SCHEMA_PATH
 
         kwargs["schema"] = etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     n = 0
     for _event, el in etree.iterparse(
         path, events=("end",), tag="iati-activity", resolve_entities=False, no_network=True, **kwargs
@@ -128,16 +139,16 @@ def step_raw(path: str, validate: bool) -> dict:
         el.clear(keep_tail=False)
         while el.getprevious() is not None:
             del el.getparent()[0]
-    return {"activities": n, "seconds": time.perf_counter() - start}
+    return {"activities": n, "seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu}
 
 
 def step_iatikit(path: str) -> dict:
     import iatikit
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     dataset = iatikit.Dataset(path)
     n = sum(1 for activity in dataset.activities if activity.iati_identifier)
-    return {"activities": n, "seconds": time.perf_counter() - start}
+    return {"activities": n, "seconds": time.perf_counter() - start, "cpu": cpu_seconds() - cpu}
 
 
 def _django(database_url: str | None) -> None:
@@ -175,10 +186,11 @@ def step_hoptac(path: str, database_url: str | None, index: bool = False) -> dic
     from hoptac.aid.iati_import import Importer
     from hoptac.aid.models import Project, Transaction
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     # With index=True the projects are indexed once the file is committed, inside this call.
     result = Importer(index=index).import_file(path)
     seconds = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu
     if not result.ok:
         raise SystemExit(f"import failed: {result.error}")
     return {
@@ -189,6 +201,7 @@ def step_hoptac(path: str, database_url: str | None, index: bool = False) -> dic
         "validator_mib": result.validator_peak_kib / 1024,
         "activities": result.imported + result.updated,
         "seconds": seconds,
+        "cpu": cpu,
         "projects": Project.objects.count(),
         "transactions": Transaction.objects.count(),
         "converted": Transaction.objects.filter(value_vnd__isnull=False).count(),
@@ -227,7 +240,7 @@ def step_sqlite_alone(path: str) -> dict:
     sqlite3.register_adapter(Decimal, str)  # as Django's SQLite backend binds decimals
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", f"cache_size=-{SQLITE_CACHE_KIB}"):
         replay.execute(f"PRAGMA {pragma}")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     replay.execute("BEGIN")
     for sql, params, many in statements:
         if many:
@@ -235,7 +248,7 @@ def step_sqlite_alone(path: str) -> dict:
         else:
             replay.execute(sql, params).fetchall()
     replay.execute("COMMIT")
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     # The replay wrote what the import wrote (the same statements, in the same order).
     from hoptac.aid.models import Project, Transaction
 
@@ -243,7 +256,7 @@ def step_sqlite_alone(path: str) -> dict:
         replayed = replay.execute(f'SELECT count(*) FROM "{model._meta.db_table}"').fetchone()[0]
         if replayed != stored:
             raise SystemExit(f"the replay wrote {replayed} rows of {model._meta.db_table}, the import {stored}")
-    return {"activities": result.imported, "seconds": seconds, "statements": len(statements)}
+    return {"activities": result.imported, "seconds": seconds, "cpu": cpu, "statements": len(statements)}
 
 
 def _create_pg_database(url: str) -> None:
@@ -350,7 +363,7 @@ def main() -> None:
                 extra = f" + validator process {answer['validator_mib']:,.0f} MiB" + extra
         print(
             f"{labels[step]}: {answer['activities']:,} activities in {answer['seconds']:.1f} s = "
-            f"{rate:,.0f} activities/s, "
+            f"{rate:,.0f} activities/s, CPU {answer['cpu']:.1f} s, "
             f"peak {answer['peak_mib']:,.0f} MiB{extra}",
             flush=True,
         )
@@ -364,6 +377,18 @@ def main() -> None:
                 if step in rates:
                     faster = "faster" if rates[step] > rates["iatikit"] else "slower"
                     print(f"{labels[step]}: {rates[step] / rates['iatikit']:.2f}x iatikit's parse ({faster})")
+        answers = {step: answer for step, _rate, answer in rows}
+        if {"sqlite", "schema", "sqlite-alone"} <= answers.keys():
+            # The time 40% of raw iterparse allows, as CPU time on every core of this machine, beside
+            # the CPU time of the import and of the two things it cannot do without.
+            n, cores = answers["sqlite"]["activities"], os.cpu_count() or 1
+            wall = n / (0.4 * rates["raw"])
+            print(
+                f"CPU budget at 40% of raw iterparse: {wall:.1f} s on {cores} cores = {wall * cores:.1f} CPU s; "
+                f"the SQLite import used {answers['sqlite']['cpu']:.1f} CPU s, of which any import needs "
+                f"a validating parse ({answers['schema']['cpu']:.1f}) and the database's writes "
+                f"({answers['sqlite-alone']['cpu']:.1f})"
+            )
 
 
 if __name__ == "__main__":
