@@ -59,10 +59,7 @@ def index_many(entry: registry.Entry, pks: Iterable[int], batch: int = 500) -> i
     done = 0
     pks = iter(pks)
     while chunk := list(islice(pks, batch)):
-        rows = [
-            SearchEntry(type=entry.type, obj_id=obj.pk, **_fields(entry.describe(obj)))
-            for obj in entry.queryset().filter(pk__in=chunk)
-        ]
+        rows = _entries(entry, entry.queryset().filter(pk__in=chunk))
         with transaction.atomic():
             stale = SearchEntry.objects.filter(type=entry.type, obj_id__in=chunk)
             old = list(stale.values_list("pk", flat=True))
@@ -78,6 +75,12 @@ def index_many(entry: registry.Entry, pks: Iterable[int], batch: int = 500) -> i
                 engine.write_many(rows)
         done += len(rows)
     return done
+
+
+def _entries(entry: registry.Entry, objs: Iterable) -> list:
+    """Unsaved SearchEntry rows for what the records' describe() says of them."""
+    SearchEntry = _entry_model()
+    return [SearchEntry(type=entry.type, obj_id=obj.pk, **_fields(entry.describe(obj))) for obj in objs]
 
 
 def unindex(type_name: str, pk: int) -> None:
@@ -133,10 +136,15 @@ def reindex(
             qs = entry.queryset().order_by("pk")
             total = qs.count()
             done = 0
-            for obj in qs.iterator(chunk_size=batch):
-                index_object(obj, entry, write=engine.in_database)
-                done += 1
-                if progress and (done % batch == 0 or done == total):
+            objs = qs.iterator(chunk_size=batch)
+            # `batch` records at a time, their entries inserted together (the old ones are gone):
+            # one update_or_create per record took four times as long.
+            while chunk := list(islice(objs, batch)):
+                rows = SearchEntry.objects.bulk_create(_entries(entry, chunk))
+                if engine.in_database:
+                    engine.write_many(rows)
+                done += len(rows)
+                if progress:
                     progress(entry.type, done, total)
             counts[entry.type] = done
     if not engine.in_database:

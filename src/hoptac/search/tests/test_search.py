@@ -188,3 +188,23 @@ def test_index_many_writes_what_index_object_writes(seeds, viewer):
     france = Partner.objects.get(reference_key="country:FR")
     hits, _, _ = search(viewer, "franc", types=["partner"])
     assert (hits[0].type, hits[0].id) == ("partner", france.pk)
+
+
+def test_reindex_in_batches_writes_what_indexing_each_record_writes(seeds, viewer):
+    from hoptac.documents.models import SearchEntry
+
+    def partner_entries():
+        columns = ("obj_id", "title", "text", "url", "year", "partner_ids", "folded_title", "folded_body")
+        return list(SearchEntry.objects.filter(type="partner").order_by("obj_id").values_list(*columns))
+
+    for partner in Partner.objects.all():
+        index_object(partner)
+    one_by_one = partner_entries()
+    seen = []
+    counts = reindex(["partner"], progress=lambda _type, done, total: seen.append((done, total)), batch=7)
+    n = Partner.objects.count()
+    assert n > 14 and counts == {"partner": n}
+    assert partner_entries() == one_by_one
+    assert seen == [(min(done, n), n) for done in range(7, n + 7, 7)]
+    hits, count, _ = search(viewer, "Lao động Quốc tế")
+    assert count >= 1 and any(hit.type == "partner" for hit in hits)
