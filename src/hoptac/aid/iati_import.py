@@ -395,9 +395,16 @@ class _Lookups:
 
 class Importer:
     def __init__(
-        self, *, user=None, owner_unit: Unit | None = None, progress: Progress | None = None, index: bool = False
+        self,
+        *,
+        user=None,
+        owner_unit: Unit | None = None,
+        progress: Progress | None = None,
+        index: bool = False,
+        index_progress: Callable[[int, int], None] | None = None,
     ):
         self.index = index  # add the projects to the search index once the file is committed
+        self.index_progress = index_progress  # (projects indexed, projects to index) after each batch
         self.user = user
         self.owner_unit = owner_unit
         self.progress = progress
@@ -899,7 +906,7 @@ class Importer:
                         transaction.on_commit(self._committed)
                         if self.index:
                             since = self._history_before
-                            transaction.on_commit(lambda: index_many(entry_for_model(Project), _written_since(since)))
+                            transaction.on_commit(lambda: self._index_written(since))
             except _Invalid:
                 return self._reject_invalid(result, path, validator.verdict())
             except (Rejected, etree.XMLSyntaxError, OSError, DatabaseError) as exc:
@@ -921,6 +928,15 @@ class Importer:
 
     def _committed(self) -> None:
         self.committed = True
+
+    def _index_written(self, since: int) -> None:
+        """Add the projects the file's import wrote to the search index (once it is committed)."""
+        progress = None
+        if self.index_progress is not None:
+            history = Project.history.model.objects.filter(history_id__gt=since)
+            total = history.values("id").distinct().count()
+            progress = functools.partial(self.index_progress, total=total)
+        index_many(entry_for_model(Project), _written_since(since), progress=progress)
 
     def _reject_error(self, result: FileResult, path: str, exc: Exception) -> FileResult:
         if isinstance(exc, Rejected):

@@ -49,11 +49,13 @@ def index_object(obj, entry: registry.Entry | None = None, *, write: bool = True
         engine.write(row)  # after the row is saved; a failure is logged and reindex repairs it
 
 
-def index_many(entry: registry.Entry, pks: Iterable[int], batch: int = 500) -> int:
+def index_many(
+    entry: registry.Entry, pks: Iterable[int], batch: int = 500, progress: Callable[[int], None] | None = None
+) -> int:
     """(Re)index many records of one type (an import's), `batch` at a time: each batch read with
     its related rows in a few queries, its entries replaced and the index written in one
     transaction (index_object per record costs a transaction and several queries each).
-    Returns how many were indexed."""
+    `progress(done)` is called after each batch. Returns how many were indexed."""
     SearchEntry = _entry_model()
     engine = backend()
     done = 0
@@ -74,6 +76,8 @@ def index_many(entry: registry.Entry, pks: Iterable[int], batch: int = 500) -> i
                 engine.remove(old)
                 engine.write_many(rows)
         done += len(rows)
+        if progress:
+            progress(done)
     return done
 
 

@@ -2,6 +2,7 @@
 
 import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -397,8 +398,10 @@ def test_imported_projects_are_found_by_search_once_the_file_is_committed(
 
     many = [_activity(f"S-{i}") for i in range(1203)]  # several batches of the index too
     path = _file(tmp_path, *many, _activity("NEEDLE").replace("Title NEEDLE", "Quản lý nhà nước về lao động"))
+    seen = []
     with django_capture_on_commit_callbacks(execute=True):
-        assert Importer(index=True).import_file(path).ok
+        assert Importer(index=True, index_progress=lambda done, total: seen.append((done, total))).import_file(path).ok
+    assert seen == [(500, 1204), (1000, 1204), (1204, 1204)]  # after each batch of the index
     hits, count, _ = search(editor, "quan ly nha nuoc lao dong", types=["project"])
     assert count == 1 and hits[0].id == Project.objects.get(iati_identifier="NEEDLE").pk
     assert SearchEntry.objects.filter(type="project").count() == 1204
@@ -413,6 +416,17 @@ def test_imported_projects_are_found_by_search_once_the_file_is_committed(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert not Importer(index=True).import_file(bad).ok
     assert callbacks == [] and search(editor, "LOST", types=["project"])[1] == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the search index is written when the file really commits
+def test_command_shows_the_progress_of_reading_then_of_the_search_index(tmp_path, capsys, monkeypatch):
+    path = _file(tmp_path, _activity("B-1"), _activity("B-2"), _activity("B-1"), name="bar.xml")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    call_command("import_iati", str(path))
+    reading, indexing = capsys.readouterr().err.strip("\n").split("\n")
+    assert reading.endswith("bar.xml: [##############################] 100% 3 activities")
+    # The activity given twice is one project: two to index.
+    assert indexing == f"\r{path}: [##############################] 100% 2 of 2 projects in the search index"
 
 
 def test_command_interrupted_says_what_was_kept(tmp_path, capsys, monkeypatch):
@@ -437,7 +451,7 @@ def test_command_interrupted_says_what_was_kept(tmp_path, capsys, monkeypatch):
 def test_command_interrupted_while_indexing_says_the_file_is_imported(tmp_path, capsys, monkeypatch):
     from hoptac.aid import iati_import
 
-    def interrupted(entry, pks):
+    def interrupted(entry, pks, progress=None):
         raise KeyboardInterrupt  # Ctrl-C while the search index is written
 
     monkeypatch.setattr(iati_import, "index_many", interrupted)

@@ -34,10 +34,12 @@ class Command(BaseCommand):
             owner_unit=owner_unit,
             progress=self._progress if show_progress else None,
             index=not options["no_index"],
+            index_progress=self._index_progress if show_progress else None,
         )
         totals = {"imported": 0, "updated": 0, "rejected": 0, "ok": 0, "bad": 0}
         for path in options["files"]:
             self._current = path
+            self._indexing = False
             try:
                 result = importer.import_file(path)
             except KeyboardInterrupt:
@@ -75,10 +77,17 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _progress(self, done: int, size: int, activities: int) -> None:
+        self._bar(done, size, f"{activities} activities")
+
+    def _index_progress(self, done: int, total: int) -> None:
+        if not self._indexing:
+            self._indexing = True
+            sys.stderr.write("\n")  # the reading bar stays on its line, at 100%
+        self._bar(done, total, f"{done} of {total} projects in the search index")
+
+    def _bar(self, done: int, size: int, what: str) -> None:
         width = 30
-        filled = int(width * done / size) if size else width
-        sys.stderr.write(
-            f"\r{self._current}: [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(size, 1):3d}% "
-            f"{activities} activities"
-        )
+        filled = min(int(width * done / size) if size else width, width)
+        percent = min(100 * done // max(size, 1), 100)
+        sys.stderr.write(f"\r{self._current}: [{'#' * filled}{'.' * (width - filled)}] {percent:3d}% {what}")
         sys.stderr.flush()
