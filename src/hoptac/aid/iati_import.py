@@ -25,6 +25,7 @@ import functools
 import gc
 import hashlib
 import json
+import logging
 import marshal
 import multiprocessing
 import os
@@ -72,6 +73,8 @@ from hoptac.org.models import Unit
 from hoptac.search.folding import fold
 from hoptac.search.index import index_many
 from hoptac.search.registry import entry_for_model
+
+logger = logging.getLogger(__name__)
 
 BATCH = 500
 MAX_AMOUNT = Decimal(10) ** 20
@@ -906,7 +909,7 @@ class Importer:
                         transaction.on_commit(self._committed)
                         if self.index:
                             since = self._history_before
-                            transaction.on_commit(lambda: self._index_written(since))
+                            transaction.on_commit(lambda: self._index_written(since, result))
             except _Invalid:
                 return self._reject_invalid(result, path, validator.verdict())
             except (Rejected, etree.XMLSyntaxError, OSError, DatabaseError) as exc:
@@ -929,14 +932,27 @@ class Importer:
     def _committed(self) -> None:
         self.committed = True
 
-    def _index_written(self, since: int) -> None:
-        """Add the projects the file's import wrote to the search index (once it is committed)."""
-        progress = None
-        if self.index_progress is not None:
-            history = Project.history.model.objects.filter(history_id__gt=since)
-            total = history.values("id").distinct().count()
-            progress = functools.partial(self.index_progress, total=total)
-        index_many(entry_for_model(Project), _written_since(since), progress=progress)
+    def _index_written(self, since: int, result: FileResult) -> None:
+        """Add the projects the file's import wrote to the search index (once it is committed).
+        Should that fail, the file stays imported, with a warning: the index is rebuilt from the
+        data by `hoptac reindex`."""
+        try:
+            progress = None
+            if self.index_progress is not None:
+                history = Project.history.model.objects.filter(history_id__gt=since)
+                total = history.values("id").distinct().count()
+
+                def progress(done: int, report=self.index_progress) -> None:
+                    report(done, total)
+
+            index_many(entry_for_model(Project), _written_since(since), progress=progress)
+        except Exception as exc:
+            logger.exception("search index after the IATI import of %s", result.path)
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            result.warn(
+                "search-index",
+                f"imported, but not all of it is in the search index ({first_line}); run hoptac reindex",
+            )
 
     def _reject_error(self, result: FileResult, path: str, exc: Exception) -> FileResult:
         if isinstance(exc, Rejected):

@@ -68,7 +68,7 @@ def index_many(
             if engine.in_database:
                 engine.remove(old)
             stale.delete()
-            SearchEntry.objects.bulk_create(rows)
+            _insert(rows)
             if engine.in_database:
                 engine.write_many(rows)
         if not engine.in_database:
@@ -85,6 +85,20 @@ def _entries(entry: registry.Entry, objs: Iterable) -> list:
     """Unsaved SearchEntry rows for what the records' describe() says of them."""
     SearchEntry = _entry_model()
     return [SearchEntry(type=entry.type, obj_id=obj.pk, **_fields(entry.describe(obj))) for obj in objs]
+
+
+def _insert(rows: list) -> list:
+    """Entries of one type inserted together, each given its id (the index is keyed by it).
+    Django sets the ids only where the database returns them from a bulk insert (SQLite 3.35 on,
+    PostgreSQL); otherwise they are read back."""
+    SearchEntry = _entry_model()
+    rows = SearchEntry.objects.bulk_create(rows)
+    if rows and rows[0].pk is None:
+        obj_ids = [row.obj_id for row in rows]
+        ids = dict(SearchEntry.objects.filter(type=rows[0].type, obj_id__in=obj_ids).values_list("obj_id", "pk"))
+        for row in rows:
+            row.pk = ids[row.obj_id]
+    return rows
 
 
 def unindex(type_name: str, pk: int) -> None:
@@ -144,7 +158,7 @@ def reindex(
             # `batch` records at a time, their entries inserted together (the old ones are gone):
             # one update_or_create per record took four times as long.
             while chunk := list(islice(objs, batch)):
-                rows = SearchEntry.objects.bulk_create(_entries(entry, chunk))
+                rows = _insert(_entries(entry, chunk))
                 if engine.in_database:
                     engine.write_many(rows)
                 done += len(rows)

@@ -400,7 +400,7 @@ def test_imported_projects_are_found_by_search_once_the_file_is_committed(
     path = _file(tmp_path, *many, _activity("NEEDLE").replace("Title NEEDLE", "Quản lý nhà nước về lao động"))
     seen = []
     with django_capture_on_commit_callbacks(execute=True):
-        assert Importer(index=True, index_progress=lambda done, total: seen.append((done, total))).import_file(path).ok
+        assert Importer(index=True, index_progress=lambda n, of: seen.append((n, of))).import_file(path).ok
     assert seen == [(500, 1204), (1000, 1204), (1204, 1204)]  # after each batch of the index
     hits, count, _ = search(editor, "quan ly nha nuoc lao dong", types=["project"])
     assert count == 1 and hits[0].id == Project.objects.get(iati_identifier="NEEDLE").pk
@@ -416,6 +416,24 @@ def test_imported_projects_are_found_by_search_once_the_file_is_committed(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert not Importer(index=True).import_file(bad).ok
     assert callbacks == [] and search(editor, "LOST", types=["project"])[1] == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the search index is written when the file really commits
+def test_a_search_index_that_fails_leaves_the_file_imported_with_a_warning(tmp_path, monkeypatch):
+    from django.db import DatabaseError
+
+    from hoptac.aid import iati_import
+
+    def failing(entry, pks, progress=None):
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(iati_import, "index_many", failing)
+    result = Importer(index=True).import_file(_file(tmp_path, _activity("W-1")))
+    assert result.ok and result.imported == 1 and not result.error
+    assert result.warnings == [
+        "imported, but not all of it is in the search index (database is locked); run hoptac reindex"
+    ]
+    assert Project.objects.filter(iati_identifier="W-1").exists()
 
 
 @pytest.mark.django_db(transaction=True)  # the search index is written when the file really commits
