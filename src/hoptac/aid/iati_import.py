@@ -857,9 +857,9 @@ class Importer:
         row newer than the last one before it began (remembering the file's identifiers instead
         would take memory growing with the file). On PostgreSQL a project someone else saved
         during the import counts too: its warning would then be wrong, the data is not."""
-        history = Project.history.model
         return set(
-            history.objects.filter(id__in=project_ids, history_id__gt=self._history_before)
+            _history_since(self._history_before)
+            .filter(id__in=project_ids)
             .order_by()
             .values_list("id", flat=True)
             .distinct()
@@ -939,8 +939,7 @@ class Importer:
         try:
             progress = None
             if self.index_progress is not None:
-                history = Project.history.model.objects.filter(history_id__gt=since)
-                total = history.values("id").distinct().count()
+                total = _history_since(since).values("id").distinct().count()
 
                 def progress(done: int, report=self.index_progress) -> None:
                     report(done, total)
@@ -1332,10 +1331,15 @@ class _Writer:
                 )
 
 
+def _history_since(history_id: int) -> models.QuerySet:
+    """The project history rows written after `history_id` (an import's: see `_written_since`)."""
+    return Project.history.model.objects.filter(history_id__gt=history_id)
+
+
 def _written_since(history_id: int, page: int = 2000) -> Iterator[int]:
     """The projects an import wrote: those with a project history row after `history_id` (read a
     page at a time, so that the search index follows a file of any size in flat memory)."""
-    rows = Project.history.model.objects.filter(history_id__gt=history_id).order_by("id")
+    rows = _history_since(history_id).order_by("id")
     last = 0
     while ids := list(rows.filter(id__gt=last).values_list("id", flat=True).distinct()[:page]):
         yield from ids

@@ -31,9 +31,8 @@ def _fields(indexed: registry.Indexed) -> dict:
     }
 
 
-def index_object(obj, entry: registry.Entry | None = None, *, write: bool = True) -> None:
-    """(Re)index one record; a record type without a registry entry is ignored. `write=False` only
-    updates the SearchEntry row (reindex writes an index outside the database in one go)."""
+def index_object(obj, entry: registry.Entry | None = None) -> None:
+    """(Re)index one record; a record type without a registry entry is ignored."""
     entry = entry or registry.entry_for_model(type(obj))
     if entry is None:
         return
@@ -43,9 +42,9 @@ def index_object(obj, entry: registry.Entry | None = None, *, write: bool = True
         row, _ = SearchEntry.objects.update_or_create(
             type=entry.type, obj_id=obj.pk, defaults=_fields(entry.describe(obj))
         )
-        if write and engine.in_database:
+        if engine.in_database:
             engine.write(row)
-    if write and not engine.in_database:
+    if not engine.in_database:
         engine.write(row)  # after the row is saved; a failure is logged and reindex repairs it
 
 
