@@ -31,6 +31,7 @@ from hoptac.audit.history import history_entries
 from hoptac.audit.services import ConflictError
 from hoptac.org.permissions import can_approve, can_change, can_create, can_delete, can_view, check
 from hoptac.web.exports import export_response
+from hoptac.web.params import EARLIEST_DATE, LATEST_DATE, positive_int
 
 PAGE_SIZE = 50
 
@@ -312,7 +313,7 @@ def _transition(request, obj, service):
 def event_delete(request, pk: int):
     event = _event(request, pk)
     try:
-        services.event_delete(event, user=request.user, version=int(request.POST.get("version") or 0) or None)
+        services.event_delete(event, user=request.user, version=positive_int(request.POST.get("version")))
     except ConflictError:
         messages.error(request, _("This event was changed while you were looking at it; review it before deleting."))
         return redirect(event)
@@ -548,7 +549,7 @@ def delegation_transition(request, pk: int):
 def delegation_delete(request, pk: int):
     delegation = _delegation(request, pk)
     try:
-        services.delegation_delete(delegation, user=request.user, version=int(request.POST.get("version") or 0) or None)
+        services.delegation_delete(delegation, user=request.user, version=positive_int(request.POST.get("version")))
     except ConflictError:
         messages.error(
             request, _("This delegation was changed while you were looking at it; review it before deleting.")
@@ -565,9 +566,13 @@ def _month(value: str | None, today: datetime.date) -> datetime.date:
     if value:
         try:
             year, month = (int(x) for x in value.split("-"))
-            return datetime.date(year, month, 1)
+            chosen = datetime.date(year, month, 1)
         except ValueError:
             pass
+        else:
+            # the grid shows the days around the month and links to its neighbours
+            if EARLIEST_DATE <= chosen <= LATEST_DATE.replace(day=1):
+                return chosen
     return today.replace(day=1)
 
 

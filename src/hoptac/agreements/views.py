@@ -28,6 +28,7 @@ from hoptac.documents.models import Document
 from hoptac.org.permissions import can_approve, can_change, can_create, can_delete, can_view, check, visible
 from hoptac.web.exports import export_response
 from hoptac.web.files import download
+from hoptac.web.params import positive_int
 
 PAGE_SIZE = 50
 EXPIRING_DAYS = 90
@@ -183,8 +184,8 @@ def _signatory_formset(request, agreement=None):
 def agreement_create(request):
     check(can_create(request.user, Agreement))
     initial = {}
-    if request.GET.get("partner", "").isdigit():
-        initial["parties"] = [int(request.GET["partner"])]
+    if partner_id := positive_int(request.GET.get("partner")):
+        initial["parties"] = [partner_id]
     form = AgreementForm(request.POST or None, user=request.user, initial=initial)
     signatories = _signatory_formset(request)
     if request.method == "POST" and form.is_valid() and signatories.is_valid():
@@ -292,7 +293,7 @@ def agreement_transition(request, pk: int):
 def agreement_delete(request, pk: int):
     agreement = _get_visible(request, pk)
     try:
-        services.agreement_delete(agreement, user=request.user, version=int(request.POST.get("version") or 0) or None)
+        services.agreement_delete(agreement, user=request.user, version=positive_int(request.POST.get("version")))
     except ConflictError:
         messages.error(
             request, _("This agreement was changed while you were looking at it; review it before deleting.")

@@ -14,6 +14,7 @@ from hoptac.audit.history import history_entries
 from hoptac.audit.services import ConflictError
 from hoptac.org.permissions import can_change, can_create, can_delete, can_view, check
 from hoptac.web.exports import export_response
+from hoptac.web.params import positive_int
 
 PAGE_SIZE = 50
 
@@ -198,7 +199,7 @@ def project_edit(request, pk: int):
 def project_delete(request, pk: int):
     project = _get_visible(request, pk)
     try:
-        services.project_delete(project, user=request.user, version=int(request.POST.get("version") or 0) or None)
+        services.project_delete(project, user=request.user, version=positive_int(request.POST.get("version")))
     except ConflictError:
         messages.error(request, _("This project was changed while you were looking at it; review it before deleting."))
         return redirect(project)

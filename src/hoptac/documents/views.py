@@ -15,8 +15,10 @@ from hoptac.documents.forms import DocumentFilterForm, DocumentForm, SearchForm,
 from hoptac.documents.models import Document, Mention
 from hoptac.org.permissions import can_change, can_create, can_delete, can_view, check
 from hoptac.partners.models import Partner
+from hoptac.web import params
 from hoptac.web.exports import export_response
 from hoptac.web.files import download
+from hoptac.web.params import positive_int
 
 PAGE_SIZE = 50
 
@@ -31,7 +33,7 @@ def document_list(request):
         language=filters.get("language") or "",
         owner_unit=filters["owner_unit"].pk if filters.get("owner_unit") else None,
         year=filters.get("year"),
-        partner=int(request.GET["partner"]) if request.GET.get("partner", "").isdigit() else None,
+        partner=positive_int(request.GET.get("partner")),
         sort=filters.get("sort") or "",
     )
     export = request.GET.get("export")
@@ -286,7 +288,7 @@ def document_edit(request, pk: int):
 def document_delete(request, pk: int):
     document = _get_visible(request, pk)
     try:
-        services.document_delete(document, user=request.user, version=int(request.POST.get("version") or 0) or None)
+        services.document_delete(document, user=request.user, version=positive_int(request.POST.get("version")))
     except ConflictError:
         messages.error(request, _("This document was changed while you were looking at it; review it before deleting."))
         return redirect(document)
@@ -303,9 +305,9 @@ def mention_decide(request, pk: int, action: str):
     check(can_view(request.user, mention.document))
     if action == "accept":
         partner = None
-        partner_id = request.POST.get("partner", "")
-        if partner_id.isdigit():
-            partner = get_object_or_404(Partner, pk=int(partner_id))
+        partner_id = positive_int(request.POST.get("partner"))
+        if partner_id:
+            partner = get_object_or_404(Partner, pk=partner_id)
         services.mention_accept(mention, user=request.user, partner=partner)
         messages.success(request, _("Mention accepted."))
     elif action == "reject":
@@ -328,7 +330,7 @@ def search_page(request):
         form.is_valid()  # cleaned_data keeps the good fields: a bad one is left out, and said so
         filters = form.cleaned_data
     q = filters.get("q") or ""
-    page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    page_number = params.page_number(request.GET.get("page"))
     per_page = 20
     types = [t for t in (filters.get("type") or "").split(",") if t]
     hits, count, facets = search(

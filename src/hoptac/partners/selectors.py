@@ -87,7 +87,7 @@ def partner_list(
     elif level:
         queryset = queryset.filter(level_at=level)
     order = list(SORTS.get(sort, ()))
-    if q:
+    if fold_words(q):  # "!" or an emoji folds to no word: no search, and no "exact" to order by
         queryset = search(queryset, q)
         order = ["exact", *order] if not sort else order
     return queryset.order_by(*(order or ["name_vi"]), "pk")

@@ -16,6 +16,7 @@ from hoptac.partners.forms import ContactForm, PartnerFilterForm, PartnerForm
 from hoptac.partners.models import Contact, Level, Partner, PartnershipLevel
 from hoptac.partners.timeline import TIMELINE_KINDS, all_entries, counts_per_year
 from hoptac.web.exports import export_response
+from hoptac.web.params import positive_int
 
 PAGE_SIZE = 50
 
@@ -134,7 +135,7 @@ def partner_detail(request, pk: int):
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return positive_int(value)
 
 
 def _form_values(form: PartnerForm) -> dict:
@@ -189,7 +190,7 @@ def partner_edit(request, pk: int):
 def partner_delete(request, pk: int):
     partner = _get_visible(request, pk)
     try:
-        services.partner_delete(partner, user=request.user, version=int(request.POST.get("version") or 0) or None)
+        services.partner_delete(partner, user=request.user, version=positive_int(request.POST.get("version")))
     except ConflictError:
         messages.error(request, _("This partner was changed while you were looking at it; review it before deleting."))
         return redirect(partner)
@@ -206,7 +207,7 @@ def partner_duplicates(request):
         name_vi=request.GET.get("name_vi", ""),
         name_en=request.GET.get("name_en", ""),
         acronym=request.GET.get("acronym", ""),
-        exclude_pk=int(request.GET["partner_id"]) if request.GET.get("partner_id", "").isdigit() else None,
+        exclude_pk=positive_int(request.GET.get("partner_id")),
     )
     return render(request, "partners/_duplicates.html", {"duplicates": duplicates})
 

@@ -83,7 +83,8 @@ def filters_for(collection: Collection, params, language: str) -> list[Filter]:
         from django.utils.translation import gettext
 
         chosen = params.get("year", "")
-        valid = chosen.isdigit() and 1900 <= int(chosen) <= 2200  # a year without records finds none
+        # a year without records finds none; isdigit() alone admits "²", which int() refuses
+        valid = chosen.isascii() and chosen.isdigit() and 1900 <= int(chosen) <= 2200
         if valid and chosen not in {o.value for o in years}:
             years.append(Option(chosen, chosen))
         result.append(Filter("year", gettext("Year"), years, chosen if valid else ""))

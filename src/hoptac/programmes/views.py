@@ -30,6 +30,7 @@ from hoptac.programmes.forms import (
 from hoptac.programmes.models import Programme, ProgressReport, ReportAttachment, ReportingCycle, Task
 from hoptac.web.exports import export_response
 from hoptac.web.files import download
+from hoptac.web.params import positive_int
 
 PAGE_SIZE = 100
 
@@ -184,7 +185,7 @@ def programme_edit(request, pk: int):
 def programme_delete(request, pk: int):
     programme = _get_programme(request, pk)
     try:
-        services.programme_delete(programme, user=request.user, version=int(request.POST.get("version") or 0) or None)
+        services.programme_delete(programme, user=request.user, version=positive_int(request.POST.get("version")))
     except ConflictError:
         messages.error(
             request, _("This programme was changed while you were looking at it; review it before deleting.")
@@ -436,7 +437,7 @@ def task_delete(request, pk: int):
     task = _get_task(request, pk)
     programme = task.programme
     try:
-        services.task_delete(task, user=request.user, version=int(request.POST.get("version") or 0) or None)
+        services.task_delete(task, user=request.user, version=positive_int(request.POST.get("version")))
     except ConflictError:
         messages.error(request, _("This task was changed while you were looking at it; review it before deleting."))
         return redirect(task)

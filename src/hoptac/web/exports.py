@@ -6,7 +6,9 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 
@@ -14,7 +16,12 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(v) for v in value)
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, Promise):  # a translated label: openpyxl knows only str
+        value = str(value)
+    if isinstance(value, str):
+        # control characters (an imported NUL, say) are refused by the XLSX format
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
     return value
