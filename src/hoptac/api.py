@@ -2,6 +2,8 @@
 
 Each app adds its router in `urls()` below; permissions come from hoptac.org.permissions."""
 
+import logging
+
 from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,6 +18,8 @@ from ninja.security import HttpBearer, django_auth
 from hoptac.audit.services import ConflictError
 from hoptac.org.models import ApiToken
 
+logger = logging.getLogger(__name__)
+
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
@@ -28,7 +32,52 @@ class BearerToken(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "message": {"type": "string", "description": "What went wrong, in the request's language"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "422 only: the messages for each field (dotted path) that is not valid",
+        },
+    },
+    "required": ["message"],
+}
+
+
+def _error_responses(method: str, path: str, operation: dict) -> dict[str, str]:
+    """The refusals an operation can give besides its own answers, every one as an Error body."""
+    found = {"500": "A bug on the server; it is logged"}
+    if operation.get("security"):
+        found["401"] = "No valid token or session"
+        found["403"] = "Your role or unit may not do this"
+    if "{" in path:
+        found["404"] = "No such record, or not one you may see"
+    if method in ("patch", "put", "delete"):
+        found["409"] = "The record changed since the version you sent"
+    if operation.get("parameters") or operation.get("requestBody"):
+        found["422"] = "A parameter or a field is not valid"
+    return found
+
+
+class HoptacAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        # ninja documents only the responses a route declares; the error handlers below answer
+        # every route, so their shapes are added to each operation here.
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for code, description in _error_responses(method, path, operation).items():
+                    responses.setdefault(code, {"description": description, "content": error})
+        return schema
+
+
+api = HoptacAPI(
     title="hoptac API",
     version="1",
     description="International cooperation records: partners, agreements, projects, events, tasks, documents.",
@@ -106,6 +155,14 @@ def on_does_not_exist(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc: Exception):
+    # A bug, not the client's fault: the operator gets the traceback in the log, the client
+    # gets JSON it can parse (Django's HTML error page means nothing to a script).
+    logger.exception("Unexpected error in %s %s", request.method, request.path)
+    return _error(request, 500, _("Something went wrong on our side; it has been logged. Please try again later."))
 
 
 class TokenIn(Schema):

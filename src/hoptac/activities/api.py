@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.activities import lifecycle, selectors, services
 from hoptac.activities.models import Delegation, Event
@@ -18,6 +18,7 @@ from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
 from hoptac.partners.models import Partner
 from hoptac.reference.models import Country, Currency
+from hoptac.web.params import Day, Id, Pagination
 
 router = Router(tags=["events and delegations"])
 
@@ -32,14 +33,14 @@ Funding = Literal[tuple(Delegation.Funding.values)]  # type: ignore[valid-type]
 
 
 class EventParticipantIO(Schema):
-    partner: int
+    partner: Id
     people: int | None = Field(None, ge=0)
     note: str = Field("", max_length=255)
 
 
 class EventFollowUpIO(Schema):
     description: str = Field(..., min_length=1, max_length=500)
-    owner_unit: int | None = None
+    owner_unit: Id | None = None
     due_date: datetime.date | None = None
     done: bool = False
 
@@ -47,7 +48,7 @@ class EventFollowUpIO(Schema):
 class DelegationMemberIO(Schema):
     name: str = Field(..., min_length=1, max_length=255)
     title: str = Field("", max_length=255)
-    unit: int | None = None
+    unit: Id | None = None
     organisation: str = Field("", max_length=255)
 
 
@@ -157,56 +158,56 @@ class EventIn(Schema):
     kind: EventKind
     title_vi: str = Field(..., min_length=1, max_length=500)
     title_en: str = Field("", max_length=500)
-    start_date: datetime.date
-    end_date: datetime.date | None = Field(None, description="Defaults to the start date (a one-day event)")
+    start_date: Day
+    end_date: Day | None = Field(None, description="Defaults to the start date (a one-day event)")
     venue: str = Field("", max_length=255)
     city: str = Field("", max_length=128)
     country: str | None = Field(None, description="ISO 3166-1 alpha-2")
     online: bool = False
-    organiser_unit: int | None = Field(None, description="Defaults to the user's unit")
-    co_organisers: list[int] = []
+    organiser_unit: Id | None = Field(None, description="Defaults to the user's unit")
+    co_organisers: list[Id] = []
     participants: list[EventParticipantIO] = []
-    fields: list[int] = []
-    documents: list[int] = []
+    fields: list[Id] = []
+    documents: list[Id] = []
     agenda: str = ""
     approver: str = Field("", max_length=255)
     approval_decision: str = Field("", max_length=128)
-    approval_date: datetime.date | None = None
+    approval_date: Day | None = None
     status: EventStatus = Event.Status.PLANNED
     outcome_summary: str = ""
     follow_ups: list[EventFollowUpIO] = []
-    report_due_on: datetime.date | None = None
-    report_filed_on: datetime.date | None = None
+    report_due_on: Day | None = None
+    report_filed_on: Day | None = None
     report_summary: str = ""
     is_published: bool = False
     notes: str = ""
 
 
 class EventPatch(Schema):
-    version: int = Field(..., description="The version this change is based on; a stale one gets 409")
+    version: Id = Field(..., description="The version this change is based on; a stale one gets 409")
     kind: EventKind | None = None
     title_vi: str | None = Field(None, min_length=1, max_length=500)
     title_en: str | None = Field(None, max_length=500)
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     venue: str | None = Field(None, max_length=255)
     city: str | None = Field(None, max_length=128)
     country: str | None = None
     online: bool | None = None
-    organiser_unit: int | None = None
-    co_organisers: list[int] | None = None
+    organiser_unit: Id | None = None
+    co_organisers: list[Id] | None = None
     participants: list[EventParticipantIO] | None = None
-    fields: list[int] | None = None
-    documents: list[int] | None = None
+    fields: list[Id] | None = None
+    documents: list[Id] | None = None
     agenda: str | None = None
     approver: str | None = Field(None, max_length=255)
     approval_decision: str | None = Field(None, max_length=128)
-    approval_date: datetime.date | None = None
+    approval_date: Day | None = None
     status: EventStatus | None = None
     outcome_summary: str | None = None
     follow_ups: list[EventFollowUpIO] | None = None
-    report_due_on: datetime.date | None = None
-    report_filed_on: datetime.date | None = None
+    report_due_on: Day | None = None
+    report_filed_on: Day | None = None
     report_summary: str | None = None
     is_published: bool | None = None
     notes: str | None = None
@@ -216,22 +217,22 @@ class EventFilters(FilterSchema):
     q: str = ""
     kind: EventKind | None = None
     status: EventStatus | None = None
-    unit: int | None = None
-    partner: int | None = Field(None, description="Partner id; its child organisations are included")
+    unit: Id | None = None
+    partner: Id | None = Field(None, description="Partner id; its child organisations are included")
     country: str | None = Field(None, min_length=2, max_length=2)
-    field: int | None = None
+    field: Id | None = None
     year: int | None = Field(None, ge=1900, le=2200)
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     report_late: bool | None = Field(None, description="Only events whose post-event report is late today")
     published: bool | None = None
     sort: Literal[tuple(selectors.EVENT_SORTS)] | None = None  # type: ignore[valid-type]
 
 
 class ActivityTransitionIn(Schema):
-    version: int
+    version: Id
     status: str
-    on: datetime.date | None = Field(None, description="Approval date, or the date the report was filed")
+    on: Day | None = Field(None, description="Approval date, or the date the report was filed")
     decision: str = Field("", max_length=128)
     approver: str = Field("", max_length=255)
 
@@ -319,59 +320,59 @@ class DelegationIn(Schema):
     direction: Direction
     title_vi: str = Field(..., min_length=1, max_length=500)
     title_en: str = Field("", max_length=500)
-    owner_unit: int | None = Field(None, description="Defaults to the user's unit")
+    owner_unit: Id | None = Field(None, description="Defaults to the user's unit")
     leader_name: str = Field("", max_length=255)
     leader_title: str = Field("", max_length=255)
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: Day
+    end_date: Day
     members: list[DelegationMemberIO] = []
     legs: list[DelegationLegIO] = []
     purpose: str = ""
-    partners_met: list[int] = []
+    partners_met: list[Id] = []
     funding_source: Funding = Delegation.Funding.STATE_BUDGET
-    project: int | None = Field(None, description="Aid project id, for a project-funded delegation")
+    project: Id | None = Field(None, description="Aid project id, for a project-funded delegation")
     project_ref: str = Field("", max_length=64, description="Code of a project not registered here")
     cost: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     cost_currency: str | None = Field(None, min_length=3, max_length=3)
     approver: str = Field("", max_length=255)
     approval_decision: str = Field("", max_length=128)
-    approval_date: datetime.date | None = None
+    approval_date: Day | None = None
     status: DelegationStatus = Delegation.Status.PROPOSED
     outcomes: str = ""
-    agreements: list[int] = []
-    report_due_on: datetime.date | None = None
-    report_filed_on: datetime.date | None = None
+    agreements: list[Id] = []
+    report_due_on: Day | None = None
+    report_filed_on: Day | None = None
     report_summary: str = ""
     notes: str = ""
 
 
 class DelegationPatch(Schema):
-    version: int = Field(..., description="The version this change is based on; a stale one gets 409")
+    version: Id = Field(..., description="The version this change is based on; a stale one gets 409")
     direction: Direction | None = None
     title_vi: str | None = Field(None, min_length=1, max_length=500)
     title_en: str | None = Field(None, max_length=500)
-    owner_unit: int | None = None
+    owner_unit: Id | None = None
     leader_name: str | None = Field(None, max_length=255)
     leader_title: str | None = Field(None, max_length=255)
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     members: list[DelegationMemberIO] | None = None
     legs: list[DelegationLegIO] | None = None
     purpose: str | None = None
-    partners_met: list[int] | None = None
+    partners_met: list[Id] | None = None
     funding_source: Funding | None = None
-    project: int | None = None
+    project: Id | None = None
     project_ref: str | None = Field(None, max_length=64)
     cost: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     cost_currency: str | None = None
     approver: str | None = Field(None, max_length=255)
     approval_decision: str | None = Field(None, max_length=128)
-    approval_date: datetime.date | None = None
+    approval_date: Day | None = None
     status: DelegationStatus | None = None
     outcomes: str | None = None
-    agreements: list[int] | None = None
-    report_due_on: datetime.date | None = None
-    report_filed_on: datetime.date | None = None
+    agreements: list[Id] | None = None
+    report_due_on: Day | None = None
+    report_filed_on: Day | None = None
     report_summary: str | None = None
     notes: str | None = None
 
@@ -380,13 +381,13 @@ class DelegationFilters(FilterSchema):
     q: str = ""
     direction: Direction | None = None
     status: DelegationStatus | None = None
-    unit: int | None = None
-    partner: int | None = None
+    unit: Id | None = None
+    partner: Id | None = None
     country: str | None = Field(None, min_length=2, max_length=2, description="A country visited")
     funding_source: Funding | None = None
     year: int | None = Field(None, ge=1900, le=2200)
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     report_late: bool | None = None
     sort: Literal[tuple(selectors.DELEGATION_SORTS)] | None = None  # type: ignore[valid-type]
 
@@ -409,7 +410,7 @@ class _Refs:
         return obj
 
     def many(self, model, pks, field: str, what: str) -> list:
-        pks = list(dict.fromkeys(pks))
+        pks = list(dict.fromkeys(pks or []))  # null in a PATCH clears the list
         found = model.objects.in_bulk(pks)
         missing = [pk for pk in pks if pk not in found]
         if missing:
@@ -515,7 +516,7 @@ def _known_status(obj, status: str) -> None:
 
 
 @router.get("/events", response=list[EventOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_events(request, filters: Query[EventFilters]):
     """Events, newest first; `partner` includes the partner's child organisations."""
     return selectors.event_list(
@@ -552,12 +553,12 @@ def create_event(request, payload: EventIn):
 
 
 @router.get("/events/{int:event_id}", response=EventOut)
-def get_event(request, event_id: int):
+def get_event(request, event_id: Id):
     return _event(request, event_id)
 
 
 @router.api_operation(["PATCH", "PUT"], "/events/{int:event_id}", response=EventOut)
-def update_event(request, event_id: int, payload: EventPatch):
+def update_event(request, event_id: Id, payload: EventPatch):
     """Change an event. Send the `version` you read (409 if stale). A `status` must follow the
     lifecycle (see `allowed_next`)."""
     event = _event(request, event_id)
@@ -568,7 +569,7 @@ def update_event(request, event_id: int, payload: EventPatch):
 
 
 @router.post("/events/{int:event_id}/transition", response=EventOut)
-def transition_event(request, event_id: int, payload: ActivityTransitionIn):
+def transition_event(request, event_id: Id, payload: ActivityTransitionIn):
     """One lifecycle step: `status` one of `allowed_next`; `on` the approval or report date."""
     event = _event(request, event_id)
     _known_status(event, payload.status)
@@ -576,13 +577,13 @@ def transition_event(request, event_id: int, payload: ActivityTransitionIn):
 
 
 @router.delete("/events/{int:event_id}", response={204: None})
-def delete_event(request, event_id: int, version: int | None = None):
+def delete_event(request, event_id: Id, version: Id | None = None):
     services.event_delete(_event(request, event_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("/events/{int:event_id}/history")
-def event_history(request, event_id: int):
+def event_history(request, event_id: Id):
     """Every change: who, when, which fields, old and new values."""
     return history_json(_event(request, event_id))
 
@@ -591,7 +592,7 @@ def event_history(request, event_id: int):
 
 
 @router.get("/delegations", response=list[DelegationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_delegations(request, filters: Query[DelegationFilters]):
     return selectors.delegation_list(
         request.user,
@@ -623,12 +624,12 @@ def create_delegation(request, payload: DelegationIn):
 
 
 @router.get("/delegations/{int:delegation_id}", response=DelegationOut)
-def get_delegation(request, delegation_id: int):
+def get_delegation(request, delegation_id: Id):
     return _delegation(request, delegation_id)
 
 
 @router.api_operation(["PATCH", "PUT"], "/delegations/{int:delegation_id}", response=DelegationOut)
-def update_delegation(request, delegation_id: int, payload: DelegationPatch):
+def update_delegation(request, delegation_id: Id, payload: DelegationPatch):
     delegation = _delegation(request, delegation_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -637,18 +638,18 @@ def update_delegation(request, delegation_id: int, payload: DelegationPatch):
 
 
 @router.post("/delegations/{int:delegation_id}/transition", response=DelegationOut)
-def transition_delegation(request, delegation_id: int, payload: ActivityTransitionIn):
+def transition_delegation(request, delegation_id: Id, payload: ActivityTransitionIn):
     delegation = _delegation(request, delegation_id)
     _known_status(delegation, payload.status)
     return services.delegation_transition(delegation, user=request.user, **payload.dict())
 
 
 @router.delete("/delegations/{int:delegation_id}", response={204: None})
-def delete_delegation(request, delegation_id: int, version: int | None = None):
+def delete_delegation(request, delegation_id: Id, version: Id | None = None):
     services.delegation_delete(_delegation(request, delegation_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("/delegations/{int:delegation_id}/history")
-def delegation_history(request, delegation_id: int):
+def delegation_history(request, delegation_id: Id):
     return history_json(_delegation(request, delegation_id))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.agreements import lifecycle, selectors, services
 from hoptac.agreements.models import (
@@ -25,6 +25,7 @@ from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
 from hoptac.partners.models import Partner
 from hoptac.reference.models import Country
+from hoptac.web.params import Day, Id, Pagination
 
 router = Router(tags=["agreements"])
 
@@ -143,16 +144,16 @@ class AgreementDetailOut(AgreementOut):
 
 class AgreementFilters(FilterSchema):
     q: str = ""
-    partner: int | None = Field(None, description="Partner id (its child organisations included)")
+    partner: Id | None = Field(None, description="Partner id (its child organisations included)")
     country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2 of a foreign party")
     kind: KindLiteral | None = None
     level: LevelLiteral | None = None
     status: StatusLiteral | None = None
     field: str | None = Field(None, description="Cooperation field code (or id)")
-    unit: int | None = Field(None, description="Responsible unit or Vietnamese party (id)")
+    unit: Id | None = Field(None, description="Responsible unit or Vietnamese party (id)")
     year: int | None = Field(None, ge=1945, le=2100, description="Year signed")
     state: StateLiteral | None = Field(None, description="Derived state today (or on `as_of`)")
-    as_of: datetime.date | None = None
+    as_of: Day | None = None
     expiring_days: int = Field(90, ge=0, le=3650)
     sort: Literal[tuple(selectors.SORTS)] | None = None  # type: ignore[valid-type]
 
@@ -161,8 +162,8 @@ class SignatoryIn(Schema):
     side: SideLiteral
     name: str = Field(..., min_length=1, max_length=255)
     title: str = Field("", max_length=255)
-    unit: int | None = None
-    partner: int | None = None
+    unit: Id | None = None
+    partner: Id | None = None
 
 
 class AgreementIn(Schema):
@@ -171,63 +172,63 @@ class AgreementIn(Schema):
     number: str = Field("", max_length=100)
     title_vi: str = Field(..., min_length=1, max_length=500)
     title_en: str = Field("", max_length=500)
-    owner_unit: int | None = Field(None, description="Responsible unit (default: your unit)")
-    vietnamese_parties: list[int] = []
-    parties: list[int] = Field(..., min_length=1, description="Foreign parties (partner ids), at least one")
+    owner_unit: Id | None = Field(None, description="Responsible unit (default: your unit)")
+    vietnamese_parties: list[Id] = []
+    parties: list[Id] = Field(..., min_length=1, description="Foreign parties (partner ids), at least one")
     signatories: list[SignatoryIn] = []
-    signed_on: datetime.date | None = None
+    signed_on: Day | None = None
     signed_on_precision: PrecisionLiteral = DatePrecision.DAY
     signed_at_city: str = Field("", max_length=128)
     signed_at_country: str | None = Field(None, description="ISO 3166-1 alpha-2")
-    in_force_from: datetime.date | None = None
-    valid_until: datetime.date | None = Field(None, description="Empty: open-ended")
+    in_force_from: Day | None = None
+    valid_until: Day | None = Field(None, description="Empty: open-ended")
     automatic_renewal: bool = False
     renewal_period_months: int | None = Field(None, ge=1, le=1200)
     notice_period_days: int | None = Field(None, ge=0, le=3650)
-    fields: list[int | str] = Field([], description="Cooperation field codes or ids")
+    fields: list[Id | str] = Field([], description="Cooperation field codes or ids")
     summary: str = ""
     notes: str = ""
     status: StatusLiteral = Agreement.Status.PROPOSED
-    superseded_by: int | None = None
+    superseded_by: Id | None = None
     is_published: bool = False
 
 
 class AgreementPatch(Schema):
-    version: int = Field(..., description="The version this change is based on; a stale one gets 409")
+    version: Id = Field(..., description="The version this change is based on; a stale one gets 409")
     kind: KindLiteral | None = None
     level: LevelLiteral | None = None
     number: str | None = Field(None, max_length=100)
     title_vi: str | None = Field(None, min_length=1, max_length=500)
     title_en: str | None = Field(None, max_length=500)
-    owner_unit: int | None = None
-    vietnamese_parties: list[int] | None = None
-    parties: list[int] | None = Field(None, min_length=1)
+    owner_unit: Id | None = None
+    vietnamese_parties: list[Id] | None = None
+    parties: list[Id] | None = Field(None, min_length=1)
     signatories: list[SignatoryIn] | None = None
-    signed_on: datetime.date | None = None
+    signed_on: Day | None = None
     signed_on_precision: PrecisionLiteral | None = None
     signed_at_city: str | None = Field(None, max_length=128)
     signed_at_country: str | None = None
-    in_force_from: datetime.date | None = None
-    valid_until: datetime.date | None = None
+    in_force_from: Day | None = None
+    valid_until: Day | None = None
     automatic_renewal: bool | None = None
     renewal_period_months: int | None = Field(None, ge=1, le=1200)
     notice_period_days: int | None = Field(None, ge=0, le=3650)
-    fields: list[int | str] | None = None
+    fields: list[Id | str] | None = None
     summary: str | None = None
     notes: str | None = None
     status: StatusLiteral | None = Field(None, description="Only through /transitions; here it must stay the same")
-    superseded_by: int | None = None
+    superseded_by: Id | None = None
     is_published: bool | None = None
 
 
 class TransitionIn(Schema):
     status: StatusLiteral
-    date: datetime.date | None = Field(None, description="Default: today")
+    date: Day | None = Field(None, description="Default: today")
     decision_number: str = Field("", max_length=100)
     note: str = ""
-    superseded_by: int | None = None
-    valid_until: datetime.date | None = Field(None, description="New end date with this step (an extension)")
-    version: int | None = None
+    superseded_by: Id | None = None
+    valid_until: Day | None = Field(None, description="New end date with this step (an extension)")
+    version: Id | None = None
 
 
 class StatusChangeOut(Schema):
@@ -266,20 +267,20 @@ class ActivityOut(Schema):
 
 class ActivityIn(Schema):
     title: str = Field(..., min_length=1, max_length=500)
-    owner_unit: int | None = None
-    due_date: datetime.date | None = None
+    owner_unit: Id | None = None
+    due_date: Day | None = None
     status: ActivityStatusLiteral = ImplementationActivity.Status.PLANNED
-    completed_on: datetime.date | None = None
+    completed_on: Day | None = None
     result: str = ""
 
 
 class ActivityPatch(Schema):
-    version: int
+    version: Id
     title: str | None = Field(None, min_length=1, max_length=500)
-    owner_unit: int | None = None
-    due_date: datetime.date | None = None
+    owner_unit: Id | None = None
+    due_date: Day | None = None
     status: ActivityStatusLiteral | None = None
-    completed_on: datetime.date | None = None
+    completed_on: Day | None = None
     result: str | None = None
 
 
@@ -296,10 +297,10 @@ class ConsultationOut(Schema):
 
 
 class ConsultationIn(Schema):
-    agency: int | None = None
+    agency: Id | None = None
     agency_name: str = Field("", max_length=255)
-    requested_on: datetime.date | None = None
-    answered_on: datetime.date | None = None
+    requested_on: Day | None = None
+    answered_on: Day | None = None
     answer: AnswerLiteral = Consultation.Answer.PENDING
     answer_text: str = ""
     document_number: str = Field("", max_length=100)
@@ -405,7 +406,7 @@ def _prefetched():
 
 
 @router.get("/agreements", response=list[AgreementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_agreements(request, filters: Query[AgreementFilters]):
     """Agreements you may see, filtered. `state` is derived from the status and the dates."""
     field = None
@@ -444,12 +445,12 @@ def create_agreement(request, payload: AgreementIn):
 
 
 @router.get("/agreements/{int:agreement_id}", response=AgreementDetailOut)
-def get_agreement(request, agreement_id: int):
+def get_agreement(request, agreement_id: Id):
     return _get(request, agreement_id)
 
 
 @router.api_operation(["PATCH", "PUT"], "/agreements/{int:agreement_id}", response={200: AgreementDetailOut, 422: dict})
-def update_agreement(request, agreement_id: int, payload: AgreementPatch):
+def update_agreement(request, agreement_id: Id, payload: AgreementPatch):
     """Change an agreement. Send the `version` you read (409 if stale). The status changes only
     through POST /agreements/{id}/transitions."""
     agreement = _get(request, agreement_id)
@@ -462,13 +463,13 @@ def update_agreement(request, agreement_id: int, payload: AgreementPatch):
 
 
 @router.delete("/agreements/{int:agreement_id}", response={204: None})
-def delete_agreement(request, agreement_id: int, version: int | None = None):
+def delete_agreement(request, agreement_id: Id, version: Id | None = None):
     services.agreement_delete(_get(request, agreement_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("/agreements/{int:agreement_id}/transitions")
-def list_transitions(request, agreement_id: int):
+def list_transitions(request, agreement_id: Id):
     """The lifecycle so far, and the states it may go to next."""
     agreement = _get(request, agreement_id)
     return {
@@ -479,7 +480,7 @@ def list_transitions(request, agreement_id: int):
 
 
 @router.post("/agreements/{int:agreement_id}/transitions", response={200: AgreementDetailOut, 422: dict})
-def transition_agreement(request, agreement_id: int, payload: TransitionIn):
+def transition_agreement(request, agreement_id: Id, payload: TransitionIn):
     """Move the agreement to its next status. Refused (422, with `allowed_next`) if the
     lifecycle does not allow it."""
     agreement = _get(request, agreement_id)
@@ -506,7 +507,7 @@ def transition_agreement(request, agreement_id: int, payload: TransitionIn):
 
 
 @router.get("/agreements/{int:agreement_id}/history")
-def agreement_history(request, agreement_id: int):
+def agreement_history(request, agreement_id: Id):
     """Every change (who, when, old and new values) and every lifecycle step."""
     agreement = _get(request, agreement_id)
     return {
@@ -516,7 +517,7 @@ def agreement_history(request, agreement_id: int):
 
 
 @router.get("/agreements/{int:agreement_id}/activities", response=list[ActivityOut])
-def list_activities(request, agreement_id: int):
+def list_activities(request, agreement_id: Id):
     return list(_get(request, agreement_id).activities.all())
 
 
@@ -532,14 +533,14 @@ def _activity_refs(data: dict) -> dict:
 
 
 @router.post("/agreements/{int:agreement_id}/activities", response={201: ActivityOut})
-def create_activity(request, agreement_id: int, payload: ActivityIn):
+def create_activity(request, agreement_id: Id, payload: ActivityIn):
     agreement = _get(request, agreement_id)
     activity = services.activity_create(user=request.user, agreement=agreement, **_activity_refs(payload.dict()))
     return Status(201, activity)
 
 
 @router.patch("/agreements/{int:agreement_id}/activities/{int:activity_id}", response=ActivityOut)
-def update_activity(request, agreement_id: int, activity_id: int, payload: ActivityPatch):
+def update_activity(request, agreement_id: Id, activity_id: Id, payload: ActivityPatch):
     agreement = _get(request, agreement_id)
     activity = get_object_or_404(ImplementationActivity, pk=activity_id, agreement=agreement)
     data = payload.dict(exclude_unset=True)
@@ -548,12 +549,12 @@ def update_activity(request, agreement_id: int, activity_id: int, payload: Activ
 
 
 @router.get("/agreements/{int:agreement_id}/consultations", response=list[ConsultationOut])
-def list_consultations(request, agreement_id: int):
+def list_consultations(request, agreement_id: Id):
     return list(_get(request, agreement_id).consultations.all())
 
 
 @router.post("/agreements/{int:agreement_id}/consultations", response={201: ConsultationOut})
-def create_consultation(request, agreement_id: int, payload: ConsultationIn):
+def create_consultation(request, agreement_id: Id, payload: ConsultationIn):
     agreement = _get(request, agreement_id)
     data = payload.dict()
     pk = data.pop("agency")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.agreements.models import Agreement
 from hoptac.aid import selectors, services
@@ -27,6 +27,7 @@ from hoptac.fields.models import Field as CoopField
 from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check, visible
 from hoptac.partners.models import Partner
+from hoptac.web.params import Day, Id, Pagination, Year
 
 router = Router(tags=["projects"])
 
@@ -40,7 +41,7 @@ RoleLiteral = Literal[tuple(ROLE_CODES)]  # type: ignore[valid-type]
 
 class OrganisationIO(Schema):
     role: RoleLiteral
-    partner: int | None = None
+    partner: Id | None = None
     name: str = ""
     ref: str = ""
     org_type: str = ""
@@ -59,7 +60,7 @@ class FieldShareIO(Schema):
 
 
 class LocationIO(Schema):
-    province: int | None = Field(None, description="Id of a provincial unit")
+    province: Id | None = Field(None, description="Id of a provincial unit")
     name: str = ""
     percentage: Decimal | None = None
 
@@ -77,7 +78,7 @@ class BudgetIO(Schema):
 class IndicatorIO(Schema):
     title: str
     measure: str = "1"
-    baseline_year: int | None = None
+    baseline_year: Year | None = None
     baseline_value: str = ""
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None
@@ -206,15 +207,15 @@ class ProjectDetailOut(ProjectOut):
 
 class ProjectFilters(FilterSchema):
     q: str = ""
-    donor: int | None = Field(None, description="Partner id of a funding organisation")
+    donor: Id | None = Field(None, description="Partner id of a funding organisation")
     kind: KindLiteral | None = None
     sector: str = Field("", description="DAC code (5 digits, or a 3-digit category)")
-    field: int | None = Field(None, description="Cooperation field id")
-    province: int | None = Field(None, description="Provincial unit id")
-    unit: int | None = Field(None, description="Vietnamese unit id: the owner or an implementing unit")
+    field: Id | None = Field(None, description="Cooperation field id")
+    province: Id | None = Field(None, description="Provincial unit id")
+    unit: Id | None = Field(None, description="Vietnamese unit id: the owner or an implementing unit")
     status: StatusLiteral | None = None
-    year: int | None = Field(None, description="Projects running during this year")
-    parent: int | None = None
+    year: Year | None = Field(None, description="Projects running during this year")
+    parent: Id | None = None
     published: bool | None = None
     sort: Literal[tuple(selectors.SORTS)] | None = None  # type: ignore[valid-type]
 
@@ -232,17 +233,17 @@ class ProjectIn(Schema):
     finance_type: str = ""
     flow_type: str = ""
     default_currency: str = Field("", max_length=3)
-    parent: int | None = None
-    owner_unit: int | None = None
-    implementing_units: list[int] = []
-    agreement_id: int | None = Field(
+    parent: Id | None = None
+    owner_unit: Id | None = None
+    implementing_units: list[Id] = []
+    agreement_id: Id | None = Field(
         None, description="Id of the linked agreement; when empty, the agreement whose number is agreement_number"
     )
     agreement_number: str = ""
-    planned_start: datetime.date | None = None
-    planned_end: datetime.date | None = None
-    actual_start: datetime.date | None = None
-    actual_end: datetime.date | None = None
+    planned_start: Day | None = None
+    planned_end: Day | None = None
+    actual_start: Day | None = None
+    actual_end: Day | None = None
     reporting_org_ref: str = ""
     reporting_org_name: str = ""
     notes: str = ""
@@ -256,7 +257,7 @@ class ProjectIn(Schema):
 
 
 class ProjectPatch(Schema):
-    version: int = Field(..., description="The version this change is based on; a stale one gets 409")
+    version: Id = Field(..., description="The version this change is based on; a stale one gets 409")
     code: str | None = Field(None, max_length=64)
     iati_identifier: str | None = Field(None, max_length=255)
     title_vi: str | None = Field(None, max_length=500)
@@ -269,15 +270,15 @@ class ProjectPatch(Schema):
     finance_type: str | None = None
     flow_type: str | None = None
     default_currency: str | None = Field(None, max_length=3)
-    parent: int | None = None
-    owner_unit: int | None = None
-    implementing_units: list[int] | None = None
-    agreement_id: int | None = Field(None, description="Id of the linked agreement; null unlinks it")
+    parent: Id | None = None
+    owner_unit: Id | None = None
+    implementing_units: list[Id] | None = None
+    agreement_id: Id | None = Field(None, description="Id of the linked agreement; null unlinks it")
     agreement_number: str | None = None
-    planned_start: datetime.date | None = None
-    planned_end: datetime.date | None = None
-    actual_start: datetime.date | None = None
-    actual_end: datetime.date | None = None
+    planned_start: Day | None = None
+    planned_end: Day | None = None
+    actual_start: Day | None = None
+    actual_end: Day | None = None
     reporting_org_ref: str | None = None
     reporting_org_name: str | None = None
     notes: str | None = None
@@ -350,7 +351,7 @@ def _resolve_project_refs(data: dict, user, project: Project | None = None) -> d
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_projects(request, filters: Query[ProjectFilters]):
     """Projects with their figures (committed, disbursed, disbursement rate in VND and USD)."""
     return selectors.project_list(request.user, **_filter_args(filters))
@@ -401,12 +402,12 @@ def _get(request, project_id: int) -> Project:
 
 
 @router.get("/projects/{int:project_id}", response=ProjectDetailOut)
-def get_project(request, project_id: int):
+def get_project(request, project_id: Id):
     return _get(request, project_id)
 
 
 @router.api_operation(["PATCH", "PUT"], "/projects/{int:project_id}", response=ProjectDetailOut)
-def update_project(request, project_id: int, payload: ProjectPatch):
+def update_project(request, project_id: Id, payload: ProjectPatch):
     """Change a project. Send the `version` you read; if someone saved since, the answer is 409.
     A list (sectors, fields...) sent replaces the stored one."""
     project = _get(request, project_id)
@@ -419,13 +420,13 @@ def update_project(request, project_id: int, payload: ProjectPatch):
 
 
 @router.delete("/projects/{int:project_id}", response={204: None})
-def delete_project(request, project_id: int, version: int | None = None):
+def delete_project(request, project_id: Id, version: Id | None = None):
     services.project_delete(_get(request, project_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("/projects/{int:project_id}/history")
-def project_history(request, project_id: int):
+def project_history(request, project_id: Id):
     """Every change: who, when, which fields, old and new values."""
     return history_json(_get(request, project_id))
 
@@ -469,22 +470,22 @@ class TransactionOut(Schema):
 
 
 class TransactionFilters(FilterSchema):
-    project: int | None = None
+    project: Id | None = None
     type: TypeLiteral | None = None
     currency: str = ""
-    year: int | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    year: Year | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
 
 
 class TransactionIn(Schema):
-    project: int
+    project: Id
     type: TypeLiteral
     ref: str = ""
-    date: datetime.date
+    date: Day
     value: Decimal = Field(..., max_digits=22, decimal_places=2)
     currency: str = Field("", max_length=3, description="ISO 4217; the project's default currency when empty")
-    value_date: datetime.date | None = None
+    value_date: Day | None = None
     description: str = ""
     provider_name: str = ""
     provider_ref: str = ""
@@ -493,13 +494,13 @@ class TransactionIn(Schema):
 
 
 class TransactionPatch(Schema):
-    version: int
+    version: Id
     type: TypeLiteral | None = None
     ref: str | None = None
-    date: datetime.date | None = None
+    date: Day | None = None
     value: Decimal | None = Field(None, max_digits=22, decimal_places=2)
     currency: str | None = Field(None, max_length=3)
-    value_date: datetime.date | None = None
+    value_date: Day | None = None
     description: str | None = None
     provider_name: str | None = None
     provider_ref: str | None = None
@@ -509,7 +510,7 @@ class TransactionPatch(Schema):
 
 
 @router.get("/transactions", response=list[TransactionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_transactions(request, filters: Query[TransactionFilters]):
     return selectors.transaction_list(
         request.user,
@@ -550,12 +551,12 @@ def _get_tx(request, tx_id: int) -> Transaction:
 
 
 @router.get("/transactions/{int:tx_id}", response=TransactionOut)
-def get_transaction(request, tx_id: int):
+def get_transaction(request, tx_id: Id):
     return _get_tx(request, tx_id)
 
 
 @router.api_operation(["PATCH", "PUT"], "/transactions/{int:tx_id}", response=TransactionOut)
-def update_transaction(request, tx_id: int, payload: TransactionPatch):
+def update_transaction(request, tx_id: Id, payload: TransactionPatch):
     tx = _get_tx(request, tx_id)
     data = payload.dict(exclude_unset=True)
     version, reconvert = data.pop("version"), data.pop("reconvert", False)
@@ -564,11 +565,11 @@ def update_transaction(request, tx_id: int, payload: TransactionPatch):
 
 
 @router.delete("/transactions/{int:tx_id}", response={204: None})
-def delete_transaction(request, tx_id: int, version: int | None = None):
+def delete_transaction(request, tx_id: Id, version: Id | None = None):
     services.transaction_delete(_get_tx(request, tx_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("/transactions/{int:tx_id}/history")
-def transaction_history(request, tx_id: int):
+def transaction_history(request, tx_id: Id):
     return history_json(_get_tx(request, tx_id))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from hoptac.api import api
 from hoptac.web import views as web
@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("hoptac.reports.urls")),
     path("", include("hoptac.portal.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", web.api_not_found),
     path("admin/", admin.site.urls),
 ]

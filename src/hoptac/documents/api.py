@@ -6,7 +6,7 @@ import pydantic
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.audit.history import history_json
 from hoptac.documents import selectors, services
@@ -14,6 +14,7 @@ from hoptac.documents.models import Document, Language, Mention
 from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
 from hoptac.partners.models import Partner
+from hoptac.web.params import Day, Id, Pagination, Year
 
 router = Router(tags=["documents"])
 
@@ -77,9 +78,9 @@ class DocumentFilters(FilterSchema):
     q: str = ""
     kind: KindLiteral | None = None
     language: LanguageLiteral | None = None
-    owner_unit: int | None = None
+    owner_unit: Id | None = None
     year: int | None = Field(None, ge=1900, le=2200)
-    partner: int | None = Field(None, description="Documents with a (not rejected) mention linked to this partner")
+    partner: Id | None = Field(None, description="Documents with a (not rejected) mention linked to this partner")
     sort: Literal[tuple(selectors.SORTS)] | None = None  # type: ignore[valid-type]
 
 
@@ -90,24 +91,24 @@ class DocumentTextIn(Schema):
     kind: KindLiteral = "news"
     language: LanguageLiteral | None = None
     source: str = Field("", max_length=255)
-    published_on: datetime.date | None = None
-    owner_unit: int | None = None
+    published_on: Day | None = None
+    owner_unit: Id | None = None
 
 
 class DocumentPatch(Schema):
-    version: int = Field(..., description="The version this change is based on; a stale one gets 409")
+    version: Id = Field(..., description="The version this change is based on; a stale one gets 409")
     title: str | None = Field(None, min_length=1, max_length=500)
     language: LanguageLiteral | None = None
     kind: KindLiteral | None = None
     source: str | None = Field(None, max_length=255)
     source_url: str | None = Field(None, max_length=1000)
-    published_on: datetime.date | None = None
-    owner_unit: int | None = None
+    published_on: Day | None = None
+    owner_unit: Id | None = None
 
 
 class MentionDecision(Schema):
     status: Literal["accepted", "rejected", "proposed"]
-    partner: int | None = None
+    partner: Id | None = None
     value: dict | str | None = Field(None, description="A corrected value (same shape as the type's), with `accepted`")
 
 
@@ -121,7 +122,7 @@ def _unit(pk: int | None) -> Unit | None:
 
 
 @router.get("documents", response=list[DocumentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_documents(request, filters: Query[DocumentFilters]):
     """Documents, filtered; `q` searches their text without diacritics (best first unless `sort`)."""
     return selectors.document_list(
@@ -213,12 +214,12 @@ def _get(request, document_id: int) -> Document:
 
 
 @router.get("documents/{int:document_id}", response=DocumentDetailOut)
-def get_document(request, document_id: int):
+def get_document(request, document_id: Id):
     return _get(request, document_id)
 
 
 @router.patch("documents/{int:document_id}", response=DocumentDetailOut)
-def update_document(request, document_id: int, payload: DocumentPatch):
+def update_document(request, document_id: Id, payload: DocumentPatch):
     """Change a document's title, language, kind, source, web address, date or owner unit.
     Send the `version` you read; if someone saved since, the answer is 409."""
     document = _get(request, document_id)
@@ -230,19 +231,19 @@ def update_document(request, document_id: int, payload: DocumentPatch):
 
 
 @router.delete("documents/{int:document_id}", response={204: None})
-def delete_document(request, document_id: int, version: int | None = None):
+def delete_document(request, document_id: Id, version: Id | None = None):
     services.document_delete(_get(request, document_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("documents/{int:document_id}/history")
-def document_history(request, document_id: int):
+def document_history(request, document_id: Id):
     document = _get(request, document_id)
     return history_json(document)
 
 
 @router.get("documents/{int:document_id}/mentions", response=list[MentionOut])
-def document_mentions(request, document_id: int, status: Literal["proposed", "accepted", "rejected"] | None = None):
+def document_mentions(request, document_id: Id, status: Literal["proposed", "accepted", "rejected"] | None = None):
     """What extraction found, in the contract's shape {type, text, start, end, confidence, value},
     plus the review `status`, the linked `partner` and the mention's `id`."""
     qs = _get(request, document_id).mentions.all()
@@ -252,7 +253,7 @@ def document_mentions(request, document_id: int, status: Literal["proposed", "ac
 
 
 @router.post("mentions/{int:mention_id}", response=MentionOut)
-def decide_mention(request, mention_id: int, payload: MentionDecision):
+def decide_mention(request, mention_id: Id, payload: MentionDecision):
     """Review a mention: accept it (optionally linking `partner`), reject it, or reopen it."""
     mention = get_object_or_404(Mention.objects.select_related("document"), pk=mention_id)
     check(can_view(request.user, mention.document))
@@ -290,9 +291,9 @@ class SearchParams(pydantic.BaseModel):
     q: str = Field("", max_length=500)
     types: str = Field("", alias="type", description="Comma-separated record types: document, partner, ...")
     language: LanguageLiteral | None = None
-    year: int | None = None
-    partner: int | None = None
-    field: int | None = None
+    year: Year | None = None
+    partner: Id | None = None
+    field: Id | None = None
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0)
 

@@ -2,10 +2,11 @@ import datetime
 
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.notifications.due import due_items_for
 from hoptac.notifications.models import Notification
+from hoptac.web.params import Pagination
 
 router = Router(tags=["notifications"])
 
@@ -29,7 +30,7 @@ class DueItemOut(Schema):
 
 
 @router.get("notifications", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def my_notifications(request, unread: bool | None = None):
     queryset = Notification.objects.filter(user=request.user)
     if unread:

@@ -1,7 +1,8 @@
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.org.models import Unit
+from hoptac.web.params import Pagination
 
 router = Router(tags=["units"])
 
@@ -29,7 +30,7 @@ class UnitOut(Schema):
 
 
 @router.get("", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request, kind: Unit.Kind | None = None, active: bool | None = None):
     queryset = Unit.objects.order_by("kind", "name_vi")
     if kind:

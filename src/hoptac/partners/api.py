@@ -4,7 +4,7 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.audit.history import history_json
 from hoptac.org.models import Unit
@@ -12,6 +12,7 @@ from hoptac.org.permissions import can_view, check, visible
 from hoptac.partners import selectors, services
 from hoptac.partners.models import Contact, Level, Partner
 from hoptac.reference.models import Country
+from hoptac.web.params import Day, Id, Pagination
 
 router = Router(tags=["partners"])
 
@@ -82,8 +83,8 @@ class PartnerFilters(FilterSchema):
     kind: KindLiteral | None = None
     country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
     level: LevelLiteral | None = None
-    as_of: datetime.date | None = Field(None, description="Report the partnership level held on this date")
-    parent: int | None = None
+    as_of: Day | None = Field(None, description="Report the partnership level held on this date")
+    parent: Id | None = None
     sort: Literal[tuple(selectors.SORTS)] | None = None  # type: ignore[valid-type]
 
 
@@ -94,24 +95,24 @@ class PartnerIn(Schema):
     acronym: str = Field("", max_length=32)
     aliases: list[str] = []
     country: str | None = Field(None, description="ISO 3166-1 alpha-2")
-    parent: int | None = None
+    parent: Id | None = None
     website: str = ""
     notes: str = ""
-    owner_unit: int | None = None
+    owner_unit: Id | None = None
 
 
 class PartnerPatch(Schema):
-    version: int = Field(..., description="The version this change is based on; a stale one gets 409")
+    version: Id = Field(..., description="The version this change is based on; a stale one gets 409")
     kind: KindLiteral | None = None
     name_vi: str | None = Field(None, min_length=1, max_length=255)
     name_en: str | None = Field(None, min_length=1, max_length=255)
     acronym: str | None = Field(None, max_length=32)
     aliases: list[str] | None = None
     country: str | None = None
-    parent: int | None = None
+    parent: Id | None = None
     website: str | None = None
     notes: str | None = None
-    owner_unit: int | None = None
+    owner_unit: Id | None = None
 
 
 class ContactOut(Schema):
@@ -151,7 +152,7 @@ def _resolve_refs(data: dict) -> dict:
 
 
 @router.get("", response=list[PartnerOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_partners(request, filters: Query[PartnerFilters]):
     """Partners, filtered; `q` searches names, acronyms and aliases without diacritics."""
     return selectors.partner_list(
@@ -173,7 +174,7 @@ def create_partner(request, payload: PartnerIn):
 
 
 @router.get("/level-counts")
-def partner_level_counts(request, as_of: datetime.date | None = None):
+def partner_level_counts(request, as_of: Day | None = None):
     """Countries per partnership level on a date, from the sourced rows, beside the totals sources state."""
     return {
         "as_of": (as_of or timezone.localdate()).isoformat(),
@@ -189,12 +190,12 @@ def _get(request, partner_id: int) -> Partner:
 
 
 @router.get("/{int:partner_id}", response=PartnerDetailOut)
-def get_partner(request, partner_id: int):
+def get_partner(request, partner_id: Id):
     return _get(request, partner_id)
 
 
 @router.api_operation(["PATCH", "PUT"], "/{int:partner_id}", response=PartnerDetailOut)
-def update_partner(request, partner_id: int, payload: PartnerPatch):
+def update_partner(request, partner_id: Id, payload: PartnerPatch):
     """Change a partner. Send the `version` you read; if someone saved since, the answer is 409."""
     partner = _get(request, partner_id)
     data = payload.dict(exclude_unset=True)
@@ -203,19 +204,19 @@ def update_partner(request, partner_id: int, payload: PartnerPatch):
 
 
 @router.delete("/{int:partner_id}", response={204: None})
-def delete_partner(request, partner_id: int, version: int | None = None):
+def delete_partner(request, partner_id: Id, version: Id | None = None):
     services.partner_delete(_get(request, partner_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("/{int:partner_id}/history")
-def partner_history(request, partner_id: int):
+def partner_history(request, partner_id: Id):
     """Every change: who, when, which fields, old and new values."""
     partner = _get(request, partner_id)
     return history_json(partner)
 
 
 @router.get("/{int:partner_id}/contacts", response=list[ContactOut])
-def partner_contacts(request, partner_id: int):
+def partner_contacts(request, partner_id: Id):
     partner = _get(request, partner_id)
     return visible(request.user, Contact.objects.filter(partner=partner))

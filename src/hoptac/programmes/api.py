@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.audit.history import history_json
 from hoptac.fields.models import Field as CoopField
@@ -16,6 +16,7 @@ from hoptac.org.permissions import can_view, check
 from hoptac.programmes import selectors, services
 from hoptac.programmes.deadlines import State, programme_rounds, task_state
 from hoptac.programmes.models import Programme, ProgressReport, ReportingCycle, Task
+from hoptac.web.params import Day, Id, Pagination
 
 router = Router(tags=["programmes"])
 
@@ -104,45 +105,45 @@ class ProgrammeDetailOut(ProgrammeOut):
 class ProgrammeFilters(FilterSchema):
     q: str = ""
     field: str | None = Field(None, description="a cooperation field's code")
-    parent: int | None = None
+    parent: Id | None = None
 
 
 class ProgrammeIn(Schema):
     title: str = Field(..., min_length=1, max_length=500)
     title_en: str = Field("", max_length=500)
     document_number: str = Field("", max_length=64)
-    document_date: datetime.date | None = None
+    document_date: Day | None = None
     issuer: str = Field("", max_length=255)
     implements_number: str = Field("", max_length=64)
-    implements_date: datetime.date | None = None
+    implements_date: Day | None = None
     implements_issuer: str = Field("", max_length=255)
     implements_title: str = Field("", max_length=500)
-    period_start: datetime.date | None = None
-    period_end: datetime.date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     fields: list[str] = Field([], description="cooperation field codes")
-    parent: int | None = None
-    owner_unit: int | None = None
+    parent: Id | None = None
+    owner_unit: Id | None = None
     summary: str = ""
     source_url: str = ""
     notes: str = ""
 
 
 class ProgrammePatch(Schema):
-    version: int = Field(..., description="The version this change is based on; a stale one gets 409")
+    version: Id = Field(..., description="The version this change is based on; a stale one gets 409")
     title: str | None = Field(None, min_length=1, max_length=500)
     title_en: str | None = Field(None, max_length=500)
     document_number: str | None = Field(None, max_length=64)
-    document_date: datetime.date | None = None
+    document_date: Day | None = None
     issuer: str | None = Field(None, max_length=255)
     implements_number: str | None = Field(None, max_length=64)
-    implements_date: datetime.date | None = None
+    implements_date: Day | None = None
     implements_issuer: str | None = Field(None, max_length=255)
     implements_title: str | None = Field(None, max_length=500)
-    period_start: datetime.date | None = None
-    period_end: datetime.date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     fields: list[str] | None = None
-    parent: int | None = None
-    owner_unit: int | None = None
+    parent: Id | None = None
+    owner_unit: Id | None = None
     summary: str | None = None
     source_url: str | None = None
     notes: str | None = None
@@ -246,57 +247,57 @@ class TaskOut(Schema):
 
 class TaskFilters(FilterSchema):
     q: str = ""
-    programme: int | None = None
+    programme: Id | None = None
     field: str | None = Field(None, description="a cooperation field's code")
-    unit: int | None = Field(None, description="lead unit id (and the units below it)")
+    unit: Id | None = Field(None, description="lead unit id (and the units below it)")
     role: Literal["lead", "coordinating", "any"] | None = Field(None, description="with `unit`: which role")
     status: StatusLiteral | None = None
     state: StateLiteral | None = Field(None, description="derived on `today`: overdue, due_soon, on_track...")
-    due_from: datetime.date | None = None
-    due_to: datetime.date | None = None
-    today: datetime.date | None = Field(None, description="the day states are computed for (default today)")
+    due_from: Day | None = None
+    due_to: Day | None = None
+    today: Day | None = Field(None, description="the day states are computed for (default today)")
     sort: Literal[tuple(selectors.TASK_SORTS)] | None = None  # type: ignore[valid-type]
 
 
 class TaskIn(Schema):
-    programme: int
+    programme: Id
     code: str = Field("", max_length=32)
     position: int = 0
     title: str = Field(..., min_length=1)
     description: str = ""
     field: str | None = None
-    lead_unit: int | None = None
-    coordinating_units: list[int] = []
+    lead_unit: Id | None = None
+    coordinating_units: list[Id] = []
     deadline_kind: DeadlineLiteral = "none"
-    deadline: datetime.date | None = None
+    deadline: Day | None = None
     deadline_month: int | None = Field(None, ge=1, le=12)
     deadline_day: int | None = Field(None, ge=1, le=31)
-    reporting_cycle: int | None = None
+    reporting_cycle: Id | None = None
     expected_product: str = Field("", max_length=500)
     status: StatusLiteral = "not_started"
-    completed_on: datetime.date | None = None
-    upper_task: int | None = None
+    completed_on: Day | None = None
+    upper_task: Id | None = None
     notes: str = ""
 
 
 class TaskPatch(Schema):
-    version: int = Field(..., description="The version this change is based on; a stale one gets 409")
+    version: Id = Field(..., description="The version this change is based on; a stale one gets 409")
     code: str | None = Field(None, max_length=32)
     position: int | None = None
     title: str | None = Field(None, min_length=1)
     description: str | None = None
     field: str | None = None
-    lead_unit: int | None = None
-    coordinating_units: list[int] | None = None
+    lead_unit: Id | None = None
+    coordinating_units: list[Id] | None = None
     deadline_kind: DeadlineLiteral | None = None
-    deadline: datetime.date | None = None
+    deadline: Day | None = None
     deadline_month: int | None = Field(None, ge=1, le=12)
     deadline_day: int | None = Field(None, ge=1, le=31)
-    reporting_cycle: int | None = None
+    reporting_cycle: Id | None = None
     expected_product: str | None = Field(None, max_length=500)
     status: StatusLiteral | None = None
-    completed_on: datetime.date | None = None
-    upper_task: int | None = None
+    completed_on: Day | None = None
+    upper_task: Id | None = None
     notes: str | None = None
 
 
@@ -344,9 +345,9 @@ class ReportOut(Schema):
 
 class ReportIn(Schema):
     kind: KindLiteral = "report"
-    unit: int | None = Field(None, description="the reporting unit (default: the lead unit, or yours)")
-    reported_on: datetime.date | None = None
-    period_end: datetime.date | None = None
+    unit: Id | None = Field(None, description="the reporting unit (default: the lead unit, or yours)")
+    reported_on: Day | None = None
+    period_end: Day | None = None
     percent: int | None = Field(None, ge=0, le=100)
     milestone: str = Field("", max_length=500)
     narrative: str = Field(..., min_length=1)
@@ -356,7 +357,7 @@ class ReportIn(Schema):
 
 
 class ReviewIn(Schema):
-    version: int | None = None
+    version: Id | None = None
     comment: str = ""
 
 
@@ -411,7 +412,7 @@ def _task(request, pk: int) -> Task:
 
 
 @router.get("/programmes", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_programmes(request, filters: Query[ProgrammeFilters]):
     """Action programmes and plans; `q` matches the title or document number."""
     field_id = None
@@ -429,12 +430,12 @@ def create_programme(request, payload: ProgrammeIn):
 
 
 @router.get("/programmes/{int:programme_id}", response=ProgrammeDetailOut)
-def get_programme(request, programme_id: int):
+def get_programme(request, programme_id: Id):
     return _programme(request, programme_id)
 
 
 @router.api_operation(["PATCH", "PUT"], "/programmes/{int:programme_id}", response=ProgrammeDetailOut)
-def update_programme(request, programme_id: int, payload: ProgrammePatch):
+def update_programme(request, programme_id: Id, payload: ProgrammePatch):
     programme = _programme(request, programme_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -442,24 +443,24 @@ def update_programme(request, programme_id: int, payload: ProgrammePatch):
 
 
 @router.delete("/programmes/{int:programme_id}", response={204: None})
-def delete_programme(request, programme_id: int, version: int | None = None):
+def delete_programme(request, programme_id: Id, version: Id | None = None):
     services.programme_delete(_programme(request, programme_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("/programmes/{int:programme_id}/history")
-def programme_history(request, programme_id: int):
+def programme_history(request, programme_id: Id):
     return history_json(_programme(request, programme_id))
 
 
 @router.post("/programmes/{int:programme_id}/cycles", response={201: CycleOut})
-def add_cycle(request, programme_id: int, payload: CycleIn):
+def add_cycle(request, programme_id: Id, payload: CycleIn):
     cycle = services.cycle_create(user=request.user, programme=_programme(request, programme_id), **payload.dict())
     return Status(201, cycle)
 
 
 @router.get("/programmes/{int:programme_id}/rounds")
-def programme_report_rounds(request, programme_id: int, today: datetime.date | None = None):
+def programme_report_rounds(request, programme_id: Id, today: Day | None = None):
     """Report rounds (recent and next), and per lead unit the tasks still to report on."""
     programme = _programme(request, programme_id)
     day = today or timezone.localdate()
@@ -513,7 +514,7 @@ def _task_filters(filters: TaskFilters) -> dict:
 
 
 @router.get("/tasks", response=list[TaskOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tasks(request, filters: Query[TaskFilters]):
     """Tasks, filtered; `state` (overdue, due_soon, on_track, no_deadline, completed, completed_late,
     suspended) is derived on `today` from the deadline and the last report, never stored."""
@@ -521,8 +522,8 @@ def list_tasks(request, filters: Query[TaskFilters]):
 
 
 @router.get("/tasks/overdue", response=list[TaskOut])
-@paginate(LimitOffsetPagination)
-def list_overdue(request, today: datetime.date | None = None, programme: int | None = None):
+@paginate(Pagination)
+def list_overdue(request, today: Day | None = None, programme: Id | None = None):
     """Overdue tasks, most days late first."""
     return selectors.overdue_tasks(request.user, today=today or timezone.localdate(), programme=programme)
 
@@ -536,12 +537,12 @@ def create_task(request, payload: TaskIn):
 
 
 @router.get("/tasks/{int:task_id}", response=TaskOut)
-def get_task(request, task_id: int):
+def get_task(request, task_id: Id):
     return _task(request, task_id)
 
 
 @router.api_operation(["PATCH", "PUT"], "/tasks/{int:task_id}", response=TaskOut)
-def update_task(request, task_id: int, payload: TaskPatch):
+def update_task(request, task_id: Id, payload: TaskPatch):
     """Change a task. Contributors of the lead unit may change only `status` (not to completed)."""
     task = _task(request, task_id)
     data = payload.dict(exclude_unset=True)
@@ -551,23 +552,23 @@ def update_task(request, task_id: int, payload: TaskPatch):
 
 
 @router.delete("/tasks/{int:task_id}", response={204: None})
-def delete_task(request, task_id: int, version: int | None = None):
+def delete_task(request, task_id: Id, version: Id | None = None):
     services.task_delete(_task(request, task_id), user=request.user, version=version)
     return Status(204, None)
 
 
 @router.get("/tasks/{int:task_id}/history")
-def task_history(request, task_id: int):
+def task_history(request, task_id: Id):
     return history_json(_task(request, task_id))
 
 
 @router.get("/tasks/{int:task_id}/reports", response=list[ReportOut])
-def list_reports(request, task_id: int):
+def list_reports(request, task_id: Id):
     return list(selectors.task_reports(_task(request, task_id)))
 
 
 @router.post("/tasks/{int:task_id}/reports", response={201: ReportOut})
-def submit_report(request, task_id: int, payload: ReportIn):
+def submit_report(request, task_id: Id, payload: ReportIn):
     """File a progress report (lead unit) or a contribution (coordinating unit)."""
     task = _task(request, task_id)
     data = payload.dict()
@@ -589,12 +590,12 @@ def _report(request, task_id: int, report_id: int) -> ProgressReport:
 
 
 @router.get("/tasks/{int:task_id}/reports/{int:report_id}", response=ReportOut)
-def get_report(request, task_id: int, report_id: int):
+def get_report(request, task_id: Id, report_id: Id):
     return _report(request, task_id, report_id)
 
 
 @router.post("/tasks/{int:task_id}/reports/{int:report_id}/accept", response=ReportOut)
-def accept_report(request, task_id: int, report_id: int, payload: ReviewIn):
+def accept_report(request, task_id: Id, report_id: Id, payload: ReviewIn):
     """An approver accepts the report; one that says the task is done closes the task."""
     return services.report_accept(
         _report(request, task_id, report_id), user=request.user, version=payload.version, comment=payload.comment
@@ -602,7 +603,7 @@ def accept_report(request, task_id: int, report_id: int, payload: ReviewIn):
 
 
 @router.post("/tasks/{int:task_id}/reports/{int:report_id}/return", response=ReportOut)
-def return_report(request, task_id: int, report_id: int, payload: ReviewIn):
+def return_report(request, task_id: Id, report_id: Id, payload: ReviewIn):
     """An approver returns the report to its unit with a comment (required)."""
     return services.report_return(
         _report(request, task_id, report_id), user=request.user, version=payload.version, comment=payload.comment
@@ -610,5 +611,5 @@ def return_report(request, task_id: int, report_id: int, payload: ReviewIn):
 
 
 @router.get("/tasks/{int:task_id}/reports/{int:report_id}/history")
-def report_history(request, task_id: int, report_id: int):
+def report_history(request, task_id: Id, report_id: Id):
     return history_json(_report(request, task_id, report_id))

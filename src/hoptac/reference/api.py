@@ -1,8 +1,9 @@
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from hoptac.fields.models import Field, Sector
 from hoptac.reference.models import Country, Currency
+from hoptac.web.params import Pagination
 
 router = Router(tags=["reference data"])
 
@@ -43,24 +44,24 @@ class SectorOut(Schema):
 
 
 @router.get("countries", response=list[CountryOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def countries(request):
     return Country.objects.order_by("iso2")
 
 
 @router.get("currencies", response=list[CurrencyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def currencies(request):
     return Currency.objects.filter(withdrawn=False)
 
 
 @router.get("fields", response=list[FieldOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def fields(request):
     return Field.objects.select_related("parent").prefetch_related("sectors").order_by("code")
 
 
 @router.get("sectors", response=list[SectorOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def sectors(request):
     return Sector.objects.all()

@@ -4,10 +4,12 @@ import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from hoptac.reports import figures
 from hoptac.reports.forms import PeriodForm
+from hoptac.web.params import Day, Id
 
 router = Router(tags=["reports"])
 
@@ -38,19 +40,19 @@ class FiguresOut(Schema):
 
 
 class FiguresQuery(Schema):
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    unit: int | None = None
-    partner: int | None = None
-    field: int | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
+    unit: Id | None = None
+    partner: Id | None = None
+    field: Id | None = None
 
 
 class ErrorOut(Schema):
-    detail: str
+    message: str
     errors: dict[str, list[str]] = {}
 
 
-@router.get("/reports/figures", response={200: FiguresOut, 400: ErrorOut})
+@router.get("/reports/figures", response={200: FiguresOut, 422: ErrorOut})
 def report_figures(request, query: Query[FiguresQuery]):
     """Every dashboard figure for the filter (the same numbers the page and the reports show);
     money as decimal strings in VND and USD."""
@@ -58,7 +60,7 @@ def report_figures(request, query: Query[FiguresQuery]):
     form = PeriodForm(data)
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        return Status(400, {"detail": "Invalid filter.", "errors": errors})
+        return Status(422, {"message": _("Some fields are not valid."), "errors": errors})
     today = timezone.localdate()
     filters = form.filters(today)
     result = figures.sections(request.user, filters, today)

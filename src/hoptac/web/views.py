@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 
@@ -23,3 +24,9 @@ def healthz(request):
     status["disk_free_mb"] = usage.free // (1024 * 1024)
     status["status"] = "ok" if code == 200 else "unavailable"
     return JsonResponse(status, status=code)
+
+
+@login_not_required
+def api_not_found(request, rest=""):
+    """A path under /api/ that no endpoint answers: JSON like every other API error, not an HTML page."""
+    return JsonResponse({"message": _("Not found.")}, status=404)

@@ -1,0 +1,76 @@
+"""The REST API answers malformed input with 422 and a JSON message, unknown paths with a JSON
+404, and its own bugs with a JSON 500 whose traceback goes to the log, never to the client."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999"  # past 2**63: overflows both databases
+
+
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("/api/v1/agreements", {"partner": HUGE}),
+        ("/api/v1/events", {"unit": HUGE}),
+        ("/api/v1/projects", {"donor": HUGE}),
+        ("/api/v1/projects", {"limit": HUGE}),
+        ("/api/v1/projects", {"offset": HUGE}),
+        ("/api/v1/projects", {"limit": "100000"}),
+        ("/api/v1/projects", {"year": "10000"}),
+        ("/api/v1/transactions", {"year": "-1"}),
+        ("/api/v1/tasks", {"today": "0001-01-01"}),
+        ("/api/v1/programmes/1/rounds", {"today": "9999-12-31"}),
+        ("/api/v1/reports/figures", {"date_from": "0001-01-01"}),
+        ("/api/v1/projects/" + HUGE, {}),
+        ("/api/v1/search", {"q": "a", "partner": HUGE}),
+    ],
+)
+def test_out_of_range_numbers_and_dates_are_refused(api, admin_user, path, params):
+    response = api(admin_user).get(path, params)
+    assert response.status_code == 422, response.content
+    assert response.json()["message"]
+
+
+def test_out_of_range_id_in_a_body_is_refused(api, admin_user):
+    response = api(admin_user).post("/api/v1/agreements", {"title_vi": "Thử", "parties": [int(HUGE)]})
+    assert response.status_code == 422
+    assert "parties" in str(response.json()["errors"])
+
+
+def test_a_search_with_no_word_lists_everything(api, viewer):
+    response = api(viewer).get("/api/v1/partners", {"q": "!"})
+    assert response.status_code == 200 and response.json()["count"] > 100
+
+
+def test_an_unknown_api_path_is_a_json_404(api, viewer):
+    for path in ("/api/v1/nothing-here", "/api/v1/projects/-1", "/api/v2/projects"):
+        response = api(viewer).get(path)
+        assert response.status_code == 404 and response.json() == {"message": "Không tìm thấy."}
+
+
+def test_a_bug_is_a_logged_json_500(api, viewer, monkeypatch, caplog):
+    from hoptac.partners import selectors
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in partner_list")
+
+    monkeypatch.setattr(selectors, "partner_list", broken)
+    response = api(viewer).get("/api/v1/partners")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "partner_list" not in response.content.decode()  # no traceback to the client
+    assert "a bug in partner_list" in caplog.text
+
+
+def test_the_openapi_document_lists_every_error_an_operation_can_give(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["components"]["schemas"]["Error"]["required"] == ["message"]
+    paths = spec["paths"]
+    listing = paths["/api/v1/projects"]["get"]["responses"]
+    assert {"200", "401", "403", "422", "500"} <= set(listing)
+    assert listing["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    update = paths["/api/v1/projects/{project_id}"]["patch"]["responses"]
+    assert {"200", "404", "409", "422"} <= set(update)
+    token = paths["/api/v1/token"]["post"]["responses"]
+    assert "403" not in token and "422" in token  # public: no 401/403 from auth; its 401 is its own
