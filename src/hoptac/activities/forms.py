@@ -8,6 +8,7 @@ from hoptac.org.models import Unit
 from hoptac.org.permissions import allowed_owner_units
 from hoptac.partners.models import Partner
 from hoptac.reference.models import Country, Currency
+from hoptac.web.params import VersionField, validate_record_date
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -29,8 +30,10 @@ class _FilterBase(forms.Form):
         label=_("Partner"), required=False, queryset=Partner.objects.none(), empty_label=_("All partners")
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2200)
-    date_from = forms.DateField(label=_("From"), required=False, widget=_date_widget())
-    date_to = forms.DateField(label=_("To"), required=False, widget=_date_widget())
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=_date_widget(), validators=[validate_record_date]
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=_date_widget(), validators=[validate_record_date])
     report_late = forms.BooleanField(label=_("Report late"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -87,7 +90,7 @@ class DelegationFilterForm(_FilterBase):
 
 
 class _RecordForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     unit_field = "organiser_unit"
 
     def __init__(self, *args, user=None, **kwargs):
@@ -99,6 +102,7 @@ class _RecordForm(forms.ModelForm):
                 self.initial[self.unit_field] = user.unit_id
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = _date_widget()
@@ -181,7 +185,9 @@ class FollowUpForm(forms.Form):
     owner_unit = forms.ModelChoiceField(
         label=_("Owner unit"), required=False, queryset=Unit.objects.filter(is_active=True)
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=_date_widget())
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=_date_widget(), validators=[validate_record_date]
+    )
     done = forms.BooleanField(label=_("Done"), required=False)
 
 
@@ -243,8 +249,8 @@ class MemberForm(forms.Form):
 class LegForm(forms.Form):
     country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all())
     city = forms.CharField(label=_("City"), required=False, max_length=128)
-    start_date = forms.DateField(label=_("From"), widget=_date_widget())
-    end_date = forms.DateField(label=_("To"), widget=_date_widget())
+    start_date = forms.DateField(label=_("From"), widget=_date_widget(), validators=[validate_record_date])
+    end_date = forms.DateField(label=_("To"), widget=_date_widget(), validators=[validate_record_date])
 
     def clean(self):
         cleaned = super().clean()
@@ -258,9 +264,9 @@ LegFormSet = forms.formset_factory(LegForm, extra=1, can_delete=True)
 
 
 class TransitionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField(required=True)
     status = forms.CharField(widget=forms.HiddenInput)
-    on = forms.DateField(label=_("Date"), required=False, widget=_date_widget())
+    on = forms.DateField(label=_("Date"), required=False, widget=_date_widget(), validators=[validate_record_date])
     decision = forms.CharField(label=_("Decision number"), required=False, max_length=128)
     approver = forms.CharField(label=_("Approved by"), required=False, max_length=255)
 

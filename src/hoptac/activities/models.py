@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoptac.audit.models import Record
+from hoptac.web.params import validate_record_date
 
 DEFAULT_REPORT_DAYS = 15
 
@@ -104,8 +105,10 @@ class Event(ReportMixin, Record):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=500)
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), help_text=_("The start date for a one-day event."))
+    start_date = models.DateField(_("start date"), validators=[validate_record_date])
+    end_date = models.DateField(
+        _("end date"), help_text=_("The start date for a one-day event."), validators=[validate_record_date]
+    )
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     city = models.CharField(_("city"), max_length=128, blank=True)
     country = models.ForeignKey(
@@ -130,13 +133,17 @@ class Event(ReportMixin, Record):
     )
     approver = models.CharField(_("approved by"), max_length=255, blank=True)
     approval_decision = models.CharField(_("approval decision number"), max_length=128, blank=True)
-    approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    approval_date = models.DateField(_("approval date"), null=True, blank=True, validators=[validate_record_date])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     outcome_summary = models.TextField(_("outcome summary"), blank=True)
     report_due_on = models.DateField(
-        _("report due date"), null=True, blank=True, help_text=_("Leave empty for the default: days after the end.")
+        _("report due date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the default: days after the end."),
+        validators=[validate_record_date],
     )
-    report_filed_on = models.DateField(_("report filed on"), null=True, blank=True)
+    report_filed_on = models.DateField(_("report filed on"), null=True, blank=True, validators=[validate_record_date])
     report_summary = models.TextField(_("report"), blank=True)
     is_published = models.BooleanField(_("published on the portal"), default=False)
     notes = models.TextField(_("internal notes"), blank=True)
@@ -202,9 +209,9 @@ class FollowUpAction(models.Model):
     owner_unit = models.ForeignKey(
         "org.Unit", verbose_name=_("owner unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_record_date])
     done = models.BooleanField(_("done"), default=False)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[validate_record_date])
     history = HistoricalRecords()
 
     class Meta:
@@ -249,8 +256,8 @@ class Delegation(ReportMixin, Record):
     )
     leader_name = models.CharField(_("leader"), max_length=255, blank=True)
     leader_title = models.CharField(_("leader's title"), max_length=255, blank=True)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"))
+    start_date = models.DateField(_("start date"), validators=[validate_record_date])
+    end_date = models.DateField(_("end date"), validators=[validate_record_date])
     purpose = models.TextField(_("purpose"), blank=True)
     partners_met = models.ManyToManyField(
         "partners.Partner", verbose_name=_("partners met"), blank=True, related_name="delegations_met"
@@ -280,7 +287,7 @@ class Delegation(ReportMixin, Record):
     )
     approver = models.CharField(_("approved by"), max_length=255, blank=True)
     approval_decision = models.CharField(_("approval decision number"), max_length=128, blank=True)
-    approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    approval_date = models.DateField(_("approval date"), null=True, blank=True, validators=[validate_record_date])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
     outcomes = models.TextField(_("outcomes"), blank=True)
     agreements = models.ManyToManyField(
@@ -290,9 +297,13 @@ class Delegation(ReportMixin, Record):
         related_name="delegations",
     )
     report_due_on = models.DateField(
-        _("report due date"), null=True, blank=True, help_text=_("Leave empty for the default: days after the return.")
+        _("report due date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the default: days after the return."),
+        validators=[validate_record_date],
     )
-    report_filed_on = models.DateField(_("report filed on"), null=True, blank=True)
+    report_filed_on = models.DateField(_("report filed on"), null=True, blank=True, validators=[validate_record_date])
     report_summary = models.TextField(_("report"), blank=True)
     notes = models.TextField(_("internal notes"), blank=True)
     created_by = models.ForeignKey(
@@ -358,8 +369,8 @@ class DelegationLeg(models.Model):
         "reference.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
     )
     city = models.CharField(_("city"), max_length=128, blank=True)
-    start_date = models.DateField(_("from"))
-    end_date = models.DateField(_("to"))
+    start_date = models.DateField(_("from"), validators=[validate_record_date])
+    end_date = models.DateField(_("to"), validators=[validate_record_date])
     history = HistoricalRecords()
 
     class Meta:

@@ -116,7 +116,12 @@ def _check_status_change(obj, new_status: str, values: dict, *, user, today: dat
             {
                 "status": [
                     _("Cannot change the status from '%(old)s' to '%(new)s'. Allowed next: %(allowed)s.")
-                    % {"old": obj.status, "new": new_status, "allowed": names}
+                    % {
+                        # the label for a person, the code beside it for a script
+                        "old": f"{labels.get(obj.status, obj.status)} ({obj.status})",
+                        "new": f"{labels.get(new_status, new_status)} ({new_status})",
+                        "allowed": names,
+                    }
                 ]
             }
         )

@@ -16,6 +16,8 @@ from hoptac.org.models import Unit
 from hoptac.org.permissions import allowed_owner_units, can_approve
 from hoptac.partners.models import Partner
 from hoptac.reference.models import Country
+from hoptac.web.files import check_upload
+from hoptac.web.params import EARLIEST_DATE, LATEST_DATE, VersionField, positive_int, validate_record_date
 
 
 def _date_widget():
@@ -57,6 +59,7 @@ class AgreementFilterForm(forms.Form):
         required=False,
         widget=_date_widget(),
         help_text=_("The in-force state is read on this day (default: today)."),
+        validators=[validate_record_date],
     )
     sort = forms.ChoiceField(
         label=_("Sort"), required=False, choices=[("", _("Newest signed"))] + [(k, k) for k in SORTS]
@@ -64,6 +67,12 @@ class AgreementFilterForm(forms.Form):
 
     def __init__(self, *args, years: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        years = list(years)
+        # A year with no agreement signed (a dashboard link, a bookmark) finds none rather than
+        # failing as "not one of the choices".
+        chosen = positive_int(self.data.get("year")) if self.is_bound else None
+        if chosen and EARLIEST_DATE.year <= chosen <= LATEST_DATE.year and chosen not in years:
+            years = sorted([*years, chosen], reverse=True)
         self.fields["year"].choices = [("", _("All years"))] + [(str(y), str(y)) for y in years]
 
 
@@ -80,7 +89,7 @@ def _partner_label(partner) -> str:
 
 
 class AgreementForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Agreement
@@ -145,6 +154,7 @@ class AgreementForm(forms.ModelForm):
             # The status moves only through the lifecycle (transition form).
             del self.fields["status"]
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
         else:
             self.fields["status"].label = _("Status when registered")
         if user is None or not can_approve(user):
@@ -198,14 +208,19 @@ def signatory_values(formset) -> list[dict]:
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=Agreement.Status.choices)
-    date = forms.DateField(label=_("Date of the step"), widget=_date_widget())
+    date = forms.DateField(label=_("Date of the step"), widget=_date_widget(), validators=[validate_record_date])
     decision_number = forms.CharField(label=_("Decision number"), max_length=100, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     superseded_by = forms.ModelChoiceField(
         label=_("Replaced by (when superseded)"), required=False, queryset=Agreement.objects.none()
     )
-    valid_until = forms.DateField(label=_("New end date (when extended)"), required=False, widget=_date_widget())
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    valid_until = forms.DateField(
+        label=_("New end date (when extended)"),
+        required=False,
+        widget=_date_widget(),
+        validators=[validate_record_date],
+    )
+    version = VersionField()
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,7 +252,7 @@ class TransitionForm(forms.Form):
 
 
 class ActivityForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = ImplementationActivity
@@ -253,10 +268,11 @@ class ActivityForm(forms.ModelForm):
         self.fields["owner_unit"].queryset = Unit.objects.filter(is_active=True).order_by("kind", "name_vi")
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
 
 
 class ConsultationForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Consultation
@@ -272,6 +288,7 @@ class ConsultationForm(forms.ModelForm):
         self.fields["agency"].queryset = Unit.objects.order_by("kind", "name_vi")
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
 
     def clean(self):
         cleaned = super().clean()
@@ -284,6 +301,12 @@ class TextForm(forms.ModelForm):
     class Meta:
         model = AgreementText
         fields = ["title", "language", "file", "document"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            check_upload(upload)
+        return upload
 
     def clean(self):
         cleaned = super().clean()

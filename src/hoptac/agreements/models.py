@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoptac.audit.models import Record
+from hoptac.web.params import validate_record_date
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -108,7 +109,7 @@ class Agreement(Record):
         "org.Unit", verbose_name=_("Vietnamese parties"), blank=True, related_name="agreements"
     )
     parties = models.ManyToManyField("partners.Partner", verbose_name=_("foreign parties"), related_name="agreements")
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=[validate_record_date])
     signed_on_precision = models.CharField(
         _("precision of the signing date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -121,9 +122,13 @@ class Agreement(Record):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True, validators=[validate_record_date])
     valid_until = models.DateField(
-        _("valid until"), null=True, blank=True, help_text=_("Leave empty for an open-ended agreement.")
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for an open-ended agreement."),
+        validators=[validate_record_date],
     )
     automatic_renewal = models.BooleanField(_("renewed automatically"), default=False)
     renewal_period_months = models.PositiveIntegerField(
@@ -305,7 +310,7 @@ class StatusChange(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(_("from"), max_length=16, choices=Agreement.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Agreement.Status.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_record_date])
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
     user = models.ForeignKey(
@@ -348,8 +353,8 @@ class Consultation(Record):
         blank=True,
         help_text=_("When the agency is not in the unit list."),
     )
-    requested_on = models.DateField(_("requested on"), null=True, blank=True)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    requested_on = models.DateField(_("requested on"), null=True, blank=True, validators=[validate_record_date])
+    answered_on = models.DateField(_("answered on"), null=True, blank=True, validators=[validate_record_date])
     answer = models.CharField(_("answer"), max_length=24, choices=Answer.choices, default=Answer.PENDING)
     answer_text = models.TextField(_("answer (content)"), blank=True)
     document_number = models.CharField(_("answer document number"), max_length=100, blank=True)
@@ -387,9 +392,9 @@ class ImplementationActivity(Record):
     owner_unit = models.ForeignKey(
         "org.Unit", verbose_name=_("owner unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_record_date])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=[validate_record_date])
     result = models.TextField(_("result"), blank=True)
     history = HistoricalRecords()
 

@@ -5,12 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.agreements.models import Agreement
+from hoptac.aid.iati import codelist
 from hoptac.aid.models import Kind, OrgRole, Project, Status, Transaction, TransactionType
 from hoptac.aid.selectors import SORTS
 from hoptac.fields.models import Field
 from hoptac.org.models import Unit
 from hoptac.org.permissions import allowed_owner_units, can_approve, visible
 from hoptac.partners.models import Partner
+from hoptac.web.params import VersionField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -86,6 +88,16 @@ def _find_province(key: str):
     return _provinces().filter(Q(code=key) | Q(name_vi__iexact=key) | Q(name_en__iexact=key)).first()
 
 
+def _check_code(form, cleaned: dict, name: str, codelist_name: str) -> None:
+    value = (
+        (cleaned.get(name) or "").strip().upper() if name.endswith("currency") else (cleaned.get(name) or "").strip()
+    )
+    if value and name in form.changed_data and value not in codelist(codelist_name):
+        form.add_error(
+            name, _("%(code)s is not in the IATI %(list)s codelist.") % {"code": value, "list": codelist_name}
+        )
+
+
 class AgreementChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Agreement) -> str:
         return f"{obj.number} — {obj.title_vi}" if obj.number else obj.title_vi
@@ -100,7 +112,7 @@ def agreement_choices(user, current_id: int | None = None):
 
 
 class ProjectForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     donors = forms.ModelMultipleChoiceField(
         label=_("Donors (funding organisations)"), required=False, queryset=Partner.objects.order_by("name_vi")
     )
@@ -179,6 +191,7 @@ class ProjectForm(forms.ModelForm):
         if project.pk:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=project.pk)
             self.initial["version"] = project.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
             orgs = list(project.organisations.all())
             self.initial["donors"] = [o.partner_id for o in orgs if o.role == OrgRole.FUNDING and o.partner_id]
             self.initial["implementers"] = [
@@ -221,6 +234,14 @@ class ProjectForm(forms.ModelForm):
         for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
             if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
                 self.add_error(end, _("The end cannot be before the start."))
+        # Checked when typed, not when kept: an IATI import may have brought a code the list lacks.
+        for name, codelist_name in (
+            ("aid_type", "AidType"),
+            ("finance_type", "FinanceType"),
+            ("flow_type", "FlowType"),
+            ("default_currency", "Currency"),
+        ):
+            _check_code(self, cleaned, name, codelist_name)
         return cleaned
 
     def service_values(self) -> dict:
@@ -256,7 +277,7 @@ class ProjectForm(forms.ModelForm):
 
 
 class TransactionForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     type_code = forms.ChoiceField(label=_("Type"), choices=TransactionType.choices)
 
     class Meta:
@@ -280,6 +301,7 @@ class TransactionForm(forms.ModelForm):
         self.fields["currency"].required = False
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
         elif project is not None:
             self.initial["currency"] = project.default_currency
 
@@ -288,6 +310,7 @@ class TransactionForm(forms.ModelForm):
         if cleaned.get("date") and not cleaned.get("value_date"):
             cleaned["value_date"] = cleaned["date"]
         cleaned["currency"] = (cleaned.get("currency") or "").upper()
+        _check_code(self, cleaned, "currency", "Currency")
         return cleaned
 
     def service_values(self) -> dict:

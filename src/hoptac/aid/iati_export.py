@@ -18,6 +18,7 @@ from lxml import etree
 
 from hoptac.aid.iati import NS, XML_LANG
 from hoptac.aid.models import OrgRole, Project
+from hoptac.web.params import CONTROL_CHARACTERS
 
 E = etree.Element
 SUB = etree.SubElement
@@ -32,7 +33,7 @@ def _narrative(parent, text: str, lang: str | None = None):
     n = SUB(parent, "narrative")
     if lang:
         n.set(XML_LANG, lang)
-    n.text = text
+    n.text = CONTROL_CHARACTERS.sub("", text) if text else text  # lxml refuses them: the export would fail
     return n
 
 

@@ -22,8 +22,12 @@ from simple_history.models import HistoricalRecords
 
 from hoptac.audit.models import Record
 from hoptac.search.folding import search_blob
+from hoptac.web.params import validate_record_date
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+# A thousand trillion in any currency: above any project, and small enough that its VND
+# equivalent (rates near 30,000 VND per unit) still fits the converted amount's digits.
+AMOUNT = [MinValueValidator(Decimal("-1e15")), MaxValueValidator(Decimal("1e15"))]
 CENT = Decimal("0.01")
 
 
@@ -156,10 +160,10 @@ class Project(Record):
     agreement_number = models.CharField(
         _("agreement number"), max_length=128, blank=True, help_text=_("Number of the agreement the project is under.")
     )
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True, validators=[validate_record_date])
+    actual_start = models.DateField(_("actual start"), null=True, blank=True, validators=[validate_record_date])
+    planned_end = models.DateField(_("planned end"), null=True, blank=True, validators=[validate_record_date])
+    actual_end = models.DateField(_("actual end"), null=True, blank=True, validators=[validate_record_date])
     reporting_org_ref = models.CharField(_("reporting organisation identifier"), max_length=255, blank=True)
     reporting_org_type = models.CharField(_("reporting organisation type"), max_length=16, blank=True)
     reporting_org_name = models.CharField(_("reporting organisation"), max_length=500, blank=True)
@@ -297,17 +301,21 @@ class Budget(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budgets")
     budget_type = models.CharField(_("type"), max_length=4, default="1", help_text="IATI BudgetType: 1 original")
     budget_status = models.CharField(_("status"), max_length=4, default="1", help_text="IATI BudgetStatus")
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
-    value = models.DecimalField(_("amount"), max_digits=22, decimal_places=2)
+    period_start = models.DateField(_("period start"), validators=[validate_record_date])
+    period_end = models.DateField(_("period end"), validators=[validate_record_date])
+    value = models.DecimalField(_("amount"), max_digits=22, decimal_places=2, validators=AMOUNT)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
-    value_date = models.DateField(_("value date"))
+    value_date = models.DateField(_("value date"), validators=[validate_record_date])
 
     class Meta:
         ordering = ["period_start", "pk"]
 
     def __str__(self) -> str:
         return f"{self.period_start}-{self.period_end}: {self.value} {self.currency}"
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The end cannot be before the start.")})
 
 
 class Result(models.Model):
@@ -330,8 +338,8 @@ class Indicator(models.Model):
     title = models.CharField(_("title"), max_length=1000)
     baseline_year = models.PositiveIntegerField(_("baseline year"), null=True, blank=True)
     baseline_value = models.CharField(_("baseline"), max_length=64, blank=True)
-    period_start = models.DateField(_("period start"), null=True, blank=True)
-    period_end = models.DateField(_("period end"), null=True, blank=True)
+    period_start = models.DateField(_("period start"), null=True, blank=True, validators=[validate_record_date])
+    period_end = models.DateField(_("period end"), null=True, blank=True, validators=[validate_record_date])
     target_value = models.CharField(_("target"), max_length=64, blank=True)
     actual_value = models.CharField(_("actual"), max_length=64, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -347,7 +355,7 @@ class ExchangeRate(models.Model):
     """Value of one unit of `currency` in VND for a month (rates are monthly averages)."""
 
     currency = models.CharField(_("currency"), max_length=3)
-    month = models.DateField(_("month"), help_text=_("First day of the month."))
+    month = models.DateField(_("month"), help_text=_("First day of the month."), validators=[validate_record_date])
     vnd_per_unit = models.DecimalField(_("VND per unit"), max_digits=20, decimal_places=6)
     source = models.CharField(_("source"), max_length=500, blank=True)
 
@@ -369,17 +377,17 @@ class Transaction(Record):
     )
     ref = models.CharField(_("reference"), max_length=255, blank=True)
     type_code = models.CharField(_("type"), max_length=8, choices=TransactionType.choices)
-    date = models.DateField(_("date"))
-    value = models.DecimalField(_("amount"), max_digits=22, decimal_places=2)
+    date = models.DateField(_("date"), validators=[validate_record_date])
+    value = models.DecimalField(_("amount"), max_digits=22, decimal_places=2, validators=AMOUNT)
     currency = models.CharField(_("currency"), max_length=3)
-    value_date = models.DateField(_("value date"))
+    value_date = models.DateField(_("value date"), validators=[validate_record_date])
     description = models.TextField(_("description"), blank=True)
     provider_name = models.CharField(_("provider"), max_length=500, blank=True)
     provider_ref = models.CharField(_("provider identifier"), max_length=255, blank=True)
     receiver_name = models.CharField(_("receiver"), max_length=500, blank=True)
     receiver_ref = models.CharField(_("receiver identifier"), max_length=255, blank=True)
     # The rates used, from the month of the value date, kept so figures never change silently.
-    rate_month = models.DateField(_("rate month"), null=True, blank=True)
+    rate_month = models.DateField(_("rate month"), null=True, blank=True, validators=[validate_record_date])
     rate_vnd = models.DecimalField(_("VND per unit"), max_digits=20, decimal_places=6, null=True, blank=True)
     rate_usd = models.DecimalField(_("USD per unit"), max_digits=20, decimal_places=10, null=True, blank=True)
     value_vnd = models.DecimalField(_("amount in VND"), max_digits=26, decimal_places=2, null=True, blank=True)
@@ -412,6 +420,9 @@ def check_percentages(values: list[Decimal | None], label: str) -> None:
     given = [v for v in values if v is not None]
     if not given:
         return
+    # NaN or 10000 and -9900 would "sum to 100" (or break the sum) and then every page that draws a share
+    if any(not v.is_finite() or not Decimal("0") <= v <= Decimal("100") for v in given):
+        raise ValidationError(_("Each %(label)s percentage must lie between 0 and 100.") % {"label": label})
     if len(given) != len(values):
         raise ValidationError(_("Give a percentage for every %(label)s or for none.") % {"label": label})
     total = sum(given, Decimal("0"))

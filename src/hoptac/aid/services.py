@@ -70,8 +70,36 @@ def validate_parts(parts: dict[str, Any]) -> None:
             check_percentages([_decimal(loc.get("percentage")) for loc in parts["locations"]], _("location"))
         except ValidationError as exc:
             errors.setdefault("locations", []).extend(exc.messages)
+    for part, key in (
+        ("sectors", lambda s: (str(s.get("vocabulary") or "1"), s.get("code"))),
+        ("fields", lambda f: f.get("field")),
+        ("locations", lambda loc: loc.get("province")),
+    ):
+        keys = [key(row) for row in parts.get(part) or []]
+        keys = [k for k in keys if k is not None]
+        if len(keys) != len(set(keys)):
+            errors.setdefault(part, []).append(_("The same line is given twice."))
     if errors:
         raise ValidationError(errors)
+
+
+def _checked(rows: list, exclude: list[str]) -> list[str]:
+    """Each row's own field rules (digits, lengths, dates, codes): bulk_create checks none, and a
+    value the database stores but a page cannot show (an amount of 1e30) would break every read."""
+    messages = []
+    for n, row in enumerate(rows, start=1):
+        try:
+            row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                label = row._meta.get_field(name).verbose_name if name != "__all__" else ""
+                for error in errors:
+                    messages.append(
+                        _("line %(n)s, %(field)s: %(error)s") % {"n": n, "field": label, "error": error}
+                        if label
+                        else _("line %(n)s: %(error)s") % {"n": n, "error": error}
+                    )
+    return messages
 
 
 def _decimal(value) -> Decimal | None:
@@ -81,14 +109,14 @@ def _decimal(value) -> Decimal | None:
 
 
 def _save_parts(project: Project, parts: dict[str, Any]) -> None:
+    """Replace the parts given (None: keep), after every new row has passed its field rules."""
+    rows: dict[str, list] = {}
     if parts.get("organisations") is not None:
-        project.organisations.all().delete()
-        ProjectOrganisation.objects.bulk_create(
+        rows["organisations"] = [
             ProjectOrganisation(project=project, position=i, **o) for i, o in enumerate(parts["organisations"])
-        )
+        ]
     if parts.get("sectors") is not None:
-        project.sectors.all().delete()
-        ProjectSector.objects.bulk_create(
+        rows["sectors"] = [
             ProjectSector(
                 project=project,
                 position=i,
@@ -98,32 +126,48 @@ def _save_parts(project: Project, parts: dict[str, Any]) -> None:
                 percentage=_decimal(s.get("percentage")),
             )
             for i, s in enumerate(parts["sectors"])
-        )
+        ]
     if parts.get("fields") is not None:
-        project.fields.all().delete()
-        ProjectField.objects.bulk_create(
+        rows["fields"] = [
             ProjectField(project=project, field=f["field"], percentage=_decimal(f["percentage"]))
             for f in parts["fields"]
-        )
+        ]
     if parts.get("locations") is not None:
-        project.locations.all().delete()
-        ProjectLocation.objects.bulk_create(
+        rows["locations"] = [
             ProjectLocation(project=project, position=i, **{**loc, "percentage": _decimal(loc.get("percentage"))})
             for i, loc in enumerate(parts["locations"])
-        )
+        ]
     if parts.get("budgets") is not None:
-        project.budgets.all().delete()
-        Budget.objects.bulk_create(Budget(project=project, **b) for b in parts["budgets"])
+        rows["budgets"] = [Budget(project=project, **b) for b in parts["budgets"]]
+    results: list[tuple[Result, list[Indicator]]] = []
+    if parts.get("results") is not None:
+        for i, r in enumerate(parts["results"]):
+            result = Result(project=project, position=i, **{k: v for k, v in r.items() if k != "indicators"})
+            indicators = [Indicator(position=j, **ind) for j, ind in enumerate(r.get("indicators", []))]
+            results.append((result, indicators))
+        rows["results"] = [r for r, _inds in results] + [ind for _r, inds in results for ind in inds]
+    errors = {part: _checked(objs, ["project", "result"]) for part, objs in rows.items()}
+    errors = {part: messages for part, messages in errors.items() if messages}
+    if errors:
+        raise ValidationError(errors)
+
+    for part, model in (
+        ("organisations", ProjectOrganisation),
+        ("sectors", ProjectSector),
+        ("fields", ProjectField),
+        ("locations", ProjectLocation),
+        ("budgets", Budget),
+    ):
+        if part in rows:
+            model.objects.filter(project=project).delete()
+            model.objects.bulk_create(rows[part])
     if parts.get("results") is not None:
         project.results.all().delete()
-        for i, r in enumerate(parts["results"]):
-            indicators = r.get("indicators", [])
-            result = Result.objects.create(
-                project=project, position=i, **{k: v for k, v in r.items() if k != "indicators"}
-            )
-            Indicator.objects.bulk_create(
-                Indicator(result=result, position=j, **ind) for j, ind in enumerate(indicators)
-            )
+        for result, indicators in results:
+            result.save()
+            for indicator in indicators:
+                indicator.result = result
+            Indicator.objects.bulk_create(indicators)
 
 
 def _check_owner_unit(user, unit) -> None:

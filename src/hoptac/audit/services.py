@@ -57,8 +57,25 @@ def _set_links(instance: models.Model, m2m: dict[str, Any] | None, user) -> None
         )
 
 
+def _null_to_blank(instance: models.Model) -> None:
+    """A JSON null for a text field that stores no NULL means "empty"; for any other field that
+    cannot be NULL it is an error. full_clean skips an empty value in a blank=True field, so
+    without this the database's NOT NULL constraint would be the one to refuse it (a 500)."""
+    errors = {}
+    for f in instance._meta.concrete_fields:
+        if f.null or f.primary_key or not f.editable or getattr(instance, f.attname) is not None:
+            continue
+        if isinstance(f, (models.CharField, models.TextField)):
+            setattr(instance, f.attname, "")
+        elif f.blank:
+            errors[f.name] = [f.error_messages["null"]]
+    if errors:
+        raise ValidationError(errors)
+
+
 def record_create(instance: models.Model, *, user, m2m: dict[str, Any] | None = None) -> models.Model:
     with transaction.atomic():
+        _null_to_blank(instance)
         instance.full_clean()
         instance._history_user = user
         instance.save()
@@ -88,6 +105,7 @@ def record_update(
         for name, value in changes.items():
             setattr(current, name, value)
         current.version += 1
+        _null_to_blank(current)
         current.full_clean()
         current._history_user = user
         current.save()

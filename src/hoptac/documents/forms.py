@@ -6,6 +6,7 @@ from hoptac.documents.models import Document, Language
 from hoptac.documents.selectors import SORTS
 from hoptac.org.models import Unit
 from hoptac.org.permissions import allowed_owner_units
+from hoptac.web.params import VersionField, validate_record_date
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -20,8 +21,14 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
+            data = [d for d in data if d]
+            if data:
+                return [single(d, initial) for d in data]
+        elif data:
+            return [single(data, initial)]
+        if self.required:  # an empty upload said nothing: the form came back with no message
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return []
 
 
 class DocumentFilterForm(forms.Form):
@@ -49,7 +56,10 @@ class _MetaFields(forms.Form):
     )
     source = forms.CharField(label=_("Source"), max_length=255, required=False)
     published_on = forms.DateField(
-        label=_("Published on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Published on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_record_date],
     )
     owner_unit = forms.ModelChoiceField(label=_("Owner unit"), required=False, queryset=Unit.objects.none())
 
@@ -89,7 +99,7 @@ class TextForm(_MetaFields):
 
 
 class DocumentForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     source_url = forms.URLField(label=_("Web address"), max_length=1000, required=False, assume_scheme="https")
 
     class Meta:
@@ -106,6 +116,7 @@ class DocumentForm(forms.ModelForm):
             self.fields["owner_unit"].queryset = allowed.distinct()
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
 
 
 class SearchForm(forms.Form):

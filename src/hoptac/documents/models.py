@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoptac.audit.models import Record
+from hoptac.web.params import validate_record_date
 
 
 class Language(models.TextChoices):
@@ -40,7 +41,7 @@ class Document(Record):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NEWS)
     source = models.CharField(_("source"), max_length=255, blank=True, help_text=_("Publisher or sender."))
     source_url = models.URLField(_("web address"), max_length=1000, blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True, validators=[validate_record_date])
     owner_unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("owner unit"),

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.web.params import validate_record_date
+
 
 class Notification(models.Model):
     """A reminder sent to one user: kept in the app (unread count in the navigation bar)
@@ -10,10 +12,10 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(max_length=200)
-    sent_on = models.DateField(_("sent on"))
+    sent_on = models.DateField(_("sent on"), validators=[validate_record_date])
     title = models.CharField(_("title"), max_length=500)
     url = models.CharField(_("link"), max_length=500, blank=True)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[validate_record_date])
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed = models.BooleanField(default=False)

@@ -5,6 +5,7 @@ from hoptac.org.permissions import allowed_owner_units
 from hoptac.partners.models import Contact, Level, Partner
 from hoptac.partners.selectors import SORTS, possible_duplicates
 from hoptac.reference.models import Country
+from hoptac.web.params import VersionField, validate_record_date
 
 
 class PartnerFilterForm(forms.Form):
@@ -23,7 +24,10 @@ class PartnerFilterForm(forms.Form):
         choices=[("", _("All levels")), *Level.choices, ("none", _("No level"))],
     )
     as_of = forms.DateField(
-        label=_("Level on date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Level on date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_record_date],
     )
     sort = forms.ChoiceField(
         label=_("Sort"), required=False, choices=[("", _("Relevance / name"))] + [(k, k) for k in SORTS]
@@ -35,7 +39,7 @@ class PartnerForm(forms.ModelForm):
         label=_("Aliases"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("One per line.")
     )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     confirm_duplicate = forms.BooleanField(label=_("This is a different partner: save it anyway"), required=False)
 
     class Meta:
@@ -63,6 +67,7 @@ class PartnerForm(forms.ModelForm):
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)
             self.initial["aliases"] = "\n".join(self.instance.aliases)
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
         for name in ("name_vi", "name_en", "acronym"):
             self.fields[name].widget.attrs.update(
                 {
@@ -101,7 +106,7 @@ class PartnerForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Contact
@@ -112,3 +117,4 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoptac.audit.models import Record
+from hoptac.web.params import validate_record_date
 
 
 class Level(models.TextChoices):
@@ -119,7 +120,7 @@ class PartnershipLevel(models.Model):
     partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="levels")
     level = models.CharField(_("level"), max_length=32, choices=Level.choices)
     # A source that gives only a month or a year is stored as its first day, with the precision kept.
-    since = models.DateField(_("since"))
+    since = models.DateField(_("since"), validators=[validate_record_date])
     since_precision = models.CharField(_("precision"), max_length=5, choices=Precision.choices, default=Precision.DAY)
     source_url = models.URLField(_("source"), max_length=500)
     note = models.TextField(_("note"), blank=True)
@@ -154,7 +155,7 @@ class StatedCount(models.Model):
 
     subject = models.CharField(_("subject"), max_length=32, choices=Subject.choices)
     value = models.PositiveIntegerField(_("stated count"))
-    as_of = models.DateField(_("as of"))
+    as_of = models.DateField(_("as of"), validators=[validate_record_date])
     source_title = models.CharField(_("source"), max_length=500)
     source_url = models.URLField(_("source address"), max_length=500, blank=True)
     quote = models.TextField(_("quotation"), blank=True)

@@ -6,6 +6,8 @@ from hoptac.org.models import Unit
 from hoptac.org.permissions import allowed_owner_units
 from hoptac.programmes.deadlines import State
 from hoptac.programmes.models import Programme, ProgressReport, ReportingCycle, Task
+from hoptac.web.files import check_upload
+from hoptac.web.params import VersionField, validate_record_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -28,8 +30,8 @@ class TaskFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Task.Status.choices]
     )
-    due_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE)
-    due_to = forms.DateField(label=_("Deadline until"), required=False, widget=DATE)
+    due_from = forms.DateField(label=_("Deadline from"), required=False, widget=DATE, validators=[validate_record_date])
+    due_to = forms.DateField(label=_("Deadline until"), required=False, widget=DATE, validators=[validate_record_date])
 
     def __init__(self, *args, with_programme: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +58,7 @@ class TaskFilterForm(forms.Form):
 
 
 class ProgrammeForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     source_url = forms.URLField(label=_("source"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
@@ -98,6 +100,7 @@ class ProgrammeForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["parent"].queryset = Programme.objects.exclude(pk=self.instance.pk)
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -121,7 +124,7 @@ class CycleForm(forms.ModelForm):
 
 
 class TaskForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Task
@@ -164,6 +167,7 @@ class TaskForm(forms.ModelForm):
         self.fields["upper_task"].queryset = upper
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a post without it would overwrite blindly
 
     def values(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -216,6 +220,12 @@ class ReportForm(forms.ModelForm):
         if kind == ProgressReport.Kind.CONTRIBUTION:
             del self.fields["completes_task"]
 
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        for upload in files:
+            check_upload(upload)
+        return files
+
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields if name != "attachments"}
 
@@ -237,12 +247,12 @@ class TaskImportForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class StatusForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(s.value, s.label) for s in Task.Status if s not in Task.CLOSED],
@@ -250,5 +260,5 @@ class StatusForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    completed_on = forms.DateField(label=_("Completed on"), widget=DATE)
+    version = VersionField()
+    completed_on = forms.DateField(label=_("Completed on"), widget=DATE, validators=[validate_record_date])

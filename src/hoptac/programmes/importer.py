@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,7 @@ from hoptac.org.models import Unit
 from hoptac.programmes.deadlines import clamp_date
 from hoptac.programmes.models import Programme, Task
 from hoptac.search.folding import fold_words
+from hoptac.web.params import CONTROL_CHARACTERS, validate_record_date
 
 COLUMNS = {
     "code": ["code", "ma", "ma nhiem vu", "so tt", "stt"],
@@ -243,7 +245,10 @@ def read_rows(path: Path) -> list[tuple[int, list]]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        return [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
+        try:
+            return [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
+        except csv.Error as exc:  # a cell over the csv module's limit (128 KiB), say
+            raise UnreadableFile(_("cannot read the CSV file: %(error)s") % {"error": exc}) from exc
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
@@ -272,7 +277,8 @@ def _cell(row: list, index: int | None):
     if index is None or index >= len(row):
         return None
     value = row[index]
-    return value.strip() if isinstance(value, str) else value
+    # control characters (a NUL, say) would be stored and then refused by every XLSX and DOCX export
+    return CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
 def _text(value) -> str:
@@ -370,8 +376,12 @@ def check_file(path: Path, programme: Programme) -> tuple[list[RowPlan], list[tu
                 reasons.append(str(exc))
         try:
             deadline = parse_deadline(get.get("deadline"))
+            validate_record_date(deadline.date)
         except ValueError as exc:
             reasons.append(str(exc))
+            deadline = Deadline()
+        except ValidationError as exc:
+            reasons.append(exc.messages[0])
             deadline = Deadline()
         if deadline.kind == Task.DeadlineKind.REGULAR and not programme.cycles.exists():
             reasons.append(_("a regular deadline needs a reporting cycle on the programme; set one first"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoptac.audit.models import Record
+from hoptac.web.params import validate_record_date
 
 
 class Programme(Record):
@@ -31,16 +32,18 @@ class Programme(Record):
     document_number = models.CharField(
         _("document number"), max_length=64, blank=True, help_text=_("The issuing document, e.g. 153/NQ-CP.")
     )
-    document_date = models.DateField(_("document date"), null=True, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True, validators=[validate_record_date])
     issuer = models.CharField(_("issued by"), max_length=255, blank=True, help_text=_("e.g. the Government."))
     implements_number = models.CharField(
         _("implements document"), max_length=64, blank=True, help_text=_("The document it implements, e.g. 59-NQ/TW.")
     )
-    implements_date = models.DateField(_("date of the implemented document"), null=True, blank=True)
+    implements_date = models.DateField(
+        _("date of the implemented document"), null=True, blank=True, validators=[validate_record_date]
+    )
     implements_issuer = models.CharField(_("issuer of the implemented document"), max_length=255, blank=True)
     implements_title = models.CharField(_("title of the implemented document"), max_length=500, blank=True)
-    period_start = models.DateField(_("period from"), null=True, blank=True)
-    period_end = models.DateField(_("period until"), null=True, blank=True)
+    period_start = models.DateField(_("period from"), null=True, blank=True, validators=[validate_record_date])
+    period_end = models.DateField(_("period until"), null=True, blank=True, validators=[validate_record_date])
     fields = models.ManyToManyField("fields.Field", verbose_name=_("fields"), blank=True, related_name="programmes")
     parent = models.ForeignKey(
         "self",
@@ -191,7 +194,7 @@ class Task(Record):
     deadline_kind = models.CharField(
         _("deadline"), max_length=16, choices=DeadlineKind.choices, default=DeadlineKind.NONE
     )
-    deadline = models.DateField(_("deadline date"), null=True, blank=True)
+    deadline = models.DateField(_("deadline date"), null=True, blank=True, validators=[validate_record_date])
     deadline_month = models.PositiveSmallIntegerField(
         _("deadline month"),
         null=True,
@@ -215,7 +218,7 @@ class Task(Record):
     )
     expected_product = models.CharField(_("expected product"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=[validate_record_date])
     upper_task = models.ForeignKey(
         "self",
         verbose_name=_("serves upper task"),
@@ -287,9 +290,13 @@ class ProgressReport(Record):
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="task_reports"
     )
-    reported_on = models.DateField(_("report date"))
+    reported_on = models.DateField(_("report date"), validators=[validate_record_date])
     period_end = models.DateField(
-        _("reporting period ending"), null=True, blank=True, help_text=_("The report round it answers.")
+        _("reporting period ending"),
+        null=True,
+        blank=True,
+        help_text=_("The report round it answers."),
+        validators=[validate_record_date],
     )
     percent = models.PositiveSmallIntegerField(
         _("percent done"), null=True, blank=True, validators=[MaxValueValidator(100)]

@@ -30,7 +30,7 @@ from hoptac.programmes.forms import (
 from hoptac.programmes.models import Programme, ProgressReport, ReportAttachment, ReportingCycle, Task
 from hoptac.web.exports import export_response
 from hoptac.web.files import download
-from hoptac.web.params import positive_int
+from hoptac.web.params import error_summary, positive_int
 
 PAGE_SIZE = 100
 
@@ -207,7 +207,7 @@ def cycle_create(request, pk: int):
         services.cycle_create(user=request.user, programme=programme, **data)
         messages.success(request, _("Reporting cycle added."))
     else:
-        messages.error(request, _("The reporting cycle was not added: %(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(request, _("The reporting cycle was not added: %(errors)s") % {"errors": error_summary(form)})
     return redirect(programme.get_absolute_url() + "?tab=rounds")
 
 
@@ -456,8 +456,12 @@ def task_status(request, pk: int):
             )
         except ConflictError:
             messages.error(request, _("This task was changed while you were looking at it; review it and try again."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("The status was not changed: %(errors)s") % {"errors": error_summary(form)})
     return redirect(task)
 
 
@@ -475,8 +479,12 @@ def task_close(request, pk: int):
             )
         except ConflictError:
             messages.error(request, _("This task was changed while you were looking at it; review it and try again."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Task closed: %(status)s.") % {"status": task.get_status_display()})
+    else:
+        messages.error(request, _("The task was not closed: %(errors)s") % {"errors": error_summary(form)})
     return redirect(task)
 
 

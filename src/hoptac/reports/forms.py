@@ -7,6 +7,7 @@ from hoptac.fields.models import Field
 from hoptac.org.models import Unit
 from hoptac.partners.models import Partner
 from hoptac.reports.figures import Filters
+from hoptac.web.params import validate_record_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -14,8 +15,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PeriodForm(forms.Form):
     """Period, unit, partner and field: the filters the whole dashboard and every report share."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE, validators=[validate_record_date])
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE, validators=[validate_record_date])
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.filter(is_active=True), required=False, empty_label=_("All units")
     )

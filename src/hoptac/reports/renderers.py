@@ -315,6 +315,9 @@ def render_pdf(report: Report) -> bytes:
 def _pdf_table(pdf, headers: list[str], rows: list[list[str]], heading, align=None) -> None:
     pdf.set_font("DejaVu", "", 8.5)
     widths = (4.0, 1.0) if align else _col_widths(headers, rows)
+    if not _rows_fit_a_page(pdf, rows, widths):
+        _pdf_records(pdf, headers, rows)
+        return
     options = {"headings_style": heading, "line_height": 4.5, "padding": 1, "col_widths": widths}
     with pdf.table(text_align=align or "LEFT", **options) as table:
         header = table.row()
@@ -324,6 +327,33 @@ def _pdf_table(pdf, headers: list[str], rows: list[list[str]], heading, align=No
             cells = table.row()
             for text in row:
                 cells.cell(text)
+    pdf.ln(2)
+
+
+def _rows_fit_a_page(pdf, rows: list[list[str]], widths: tuple[float, ...]) -> bool:
+    """fpdf2 cannot split a table row across pages: a long narrative in a narrow column fails the
+    whole report. Wrapped lines are estimated from the text's printed width, with room to spare."""
+    room = (pdf.h - pdf.t_margin - pdf.b_margin) * 0.6
+    total = sum(widths)
+    for row in rows:
+        for text, share in zip(row, widths, strict=False):
+            column = max(pdf.epw * share / total - 2, 1)
+            lines = sum(int(pdf.get_string_width(part) // column) + 1 for part in str(text).split("\n"))
+            if lines * 4.5 > room:
+                return False
+    return True
+
+
+def _pdf_records(pdf, headers: list[str], rows: list[list[str]]) -> None:
+    """A table too tall for a page, as one block per row: its first cell, then "heading: value"."""
+    for row in rows:
+        pdf.set_font("DejaVu", "B", 8.5)
+        pdf.multi_cell(pdf.epw, 4.5, str(row[0]), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 8.5)
+        for title, text in zip(headers[1:], row[1:], strict=False):
+            if text:
+                pdf.multi_cell(pdf.epw, 4.5, f"{title}: {text}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
     pdf.ln(2)
 
 

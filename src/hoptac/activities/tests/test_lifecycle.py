@@ -47,6 +47,8 @@ def test_event_refuses_a_step_off_the_lifecycle(make_event, approver, path, refu
         step(event, approver, refused, on=D(2025, 11, 28))
     assert "status" in exc.value.message_dict
     assert "Allowed next" in exc.value.message_dict["status"][0]
+    # a person reads the status's name, a script its code
+    assert f"{dict(Event.Status.choices)[refused]} ({refused})" in exc.value.message_dict["status"][0]
     assert Event.objects.get(pk=event.pk).status == event.status
 
 

@@ -203,3 +203,12 @@ def test_delegation_edit_conflict_and_status_step(logged_in, editor, approver, u
     assert Delegation.objects.get(pk=d.pk).status == "approved"
     client.post(f"/delegations/{d.pk}/status/", {"version": 3, "status": "reported", "on": "2024-10-20"})
     assert Delegation.objects.get(pk=d.pk).status == "approved"
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_form_refuses_dates_outside_1900_2100(logged_in, editor, unit_a):
+    # 9999-12-31 was saved, and then its report due date (the end plus days) crashed every list
+    r = logged_in(editor).post("/events/new/", form_data(unit_a, start_date="9999-12-30", end_date="9999-12-31"))
+    assert r.status_code == 200
+    assert "between 01/01/1900 and 31/12/2100" in str(r.context["form"].errors["end_date"])
+    assert not Event.objects.exists()

@@ -192,6 +192,23 @@ def test_an_attached_text_downloads_only_for_who_may_see_the_agreement(
     assert logged_in(contributor_b).get(text.url()).status_code in (403, 404)
 
 
+@pytest.mark.usefixtures("english_messages")
+def test_an_agreement_text_is_checked_for_type_and_size(logged_in, editor, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.HOPTAC_UPLOAD_MAX_BYTES = 100
+    a = agreement(editor)
+    client = logged_in(editor)
+    for upload, message in (
+        (SimpleUploadedFile("van-ban.svg", b"<svg onload='alert(1)'/>"), "choose a file of one of these types"),
+        (SimpleUploadedFile("van-ban.pdf", b"%PDF" + b"x" * 200), "larger than"),
+    ):
+        response = client.post(f"/agreements/{a.pk}/texts/new/", {"title": "Văn bản", "language": "vi", "file": upload})
+        assert response.status_code == 200 and message in response.content.decode()
+    assert not a.texts.exists()
+
+
 def test_history_tab_shows_the_agreements_rows_too(logged_in, editor):
     a = agreement(editor, signatories=[{"side": "foreign", "name": "Jane Roe", "title": "Director"}])
     page = logged_in(editor).get(f"/agreements/{a.pk}/?tab=history").content.decode()

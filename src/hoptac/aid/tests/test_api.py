@@ -89,3 +89,80 @@ def test_bad_input_and_permissions(api, editor, contributor_b, viewer):
     assert api(contributor_b).get(f"/api/v1/transactions/{tx.pk}").status_code in (403, 404)
     assert api(contributor_b).get("/api/v1/transactions").json()["count"] == 0
     assert api(viewer).get(f"/api/v1/transactions/{tx.pk}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "parts, part",
+    [
+        ({"sectors": [{"code": "15110", "percentage": "10000"}, {"code": "16020", "percentage": "-9900"}]}, "sectors"),
+        ({"sectors": [{"code": "15110", "percentage": "NaN"}]}, "sectors"),
+        ({"sectors": [{"code": "15110", "percentage": "50"}, {"code": "15110", "percentage": "50"}]}, "sectors"),
+        (
+            {
+                "budgets": [
+                    {
+                        "period_start": "2024-01-01",
+                        "period_end": "2024-12-31",
+                        "value": "1e30",
+                        "value_date": "2024-01-01",
+                    }
+                ]
+            },
+            "budgets",
+        ),
+        (
+            {
+                "budgets": [
+                    {
+                        "period_start": "2024-12-31",
+                        "period_end": "2024-01-01",
+                        "value": "10",
+                        "value_date": "2024-01-01",
+                    }
+                ]
+            },
+            "budgets",
+        ),
+        (
+            {
+                "budgets": [
+                    {
+                        "period_start": "2024-01-01",
+                        "period_end": "2024-12-31",
+                        "value": "10",
+                        "currency": "ZZZZZZ",
+                        "value_date": "2024-01-01",
+                    }
+                ]
+            },
+            "budgets",
+        ),
+        ({"results": [{"title": "R", "result_type": "12345", "indicators": []}]}, "results"),
+    ],
+)
+def test_project_parts_that_would_break_its_pages_are_refused(api, editor, parts, part):
+    client = api(editor)
+    r = client.post("/api/v1/projects", _payload(**{"sectors": [{"code": "15110", "percentage": "100"}], **parts}))
+    assert r.status_code == 422, r.content
+    assert any(name.split(".")[0] == part for name in r.json()["errors"])
+    assert not Project.objects.filter(code="API-1").exists()
+
+
+def test_a_refused_part_keeps_the_project_as_it_was(api, editor):
+    client = api(editor)
+    created = client.post("/api/v1/projects", _payload()).json()
+    r = client.patch(
+        f"/api/v1/projects/{created['id']}",
+        {
+            "version": created["version"],
+            "sectors": [{"code": "15110", "percentage": "100"}],
+            "budgets": [
+                {"period_start": "2024-01-01", "period_end": "2024-12-31", "value": "1e30", "value_date": "2024-01-01"}
+            ],
+        },
+    )
+    assert r.status_code == 422
+    project = Project.objects.get(pk=created["id"])
+    assert sorted(project.sectors.values_list("code", flat=True)) == ["15110", "16020"]
+    assert client.get(f"/api/v1/projects/{created['id']}").status_code == 200
+    assert client.get("/api/v1/projects.iati.xml").status_code == 200

@@ -126,3 +126,36 @@ def test_history_tab_lists_the_projects_transactions(logged_in, editor):
     page = logged_in(editor).get(p.get_absolute_url(), {"tab": "history"}).content.decode()
     history = page[page.index('data-testid="history"') :]
     assert "Giao dịch: Giải ngân 15/03/2024 250.00 USD" in history
+
+
+@pytest.mark.usefixtures("english_messages")
+@pytest.mark.parametrize(
+    "sectors, message",
+    [
+        ("15110 10000\n16020 -9900", "between 0 and 100"),
+        ("15110 NaN", "between 0 and 100"),
+        ("15110 50\n15110 50", "given twice"),
+    ],
+)
+def test_shares_that_only_add_up_are_refused_in_the_form(logged_in, editor, sectors, message):
+    data = {
+        "title_vi": "Dự án phần trăm",
+        "kind": "oda_grant",
+        "status": "pipeline",
+        "planned_start": "2025-01-01",
+        "sectors_text": sectors,
+    }
+    r = logged_in(editor).post("/projects/new/", data)
+    assert r.status_code == 200 and message in r.content.decode()
+    assert not Project.objects.filter(title_vi="Dự án phần trăm").exists()
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_an_amount_too_large_to_convert_is_refused(logged_in, editor):
+    project = make_project(editor)
+    r = logged_in(editor).post(
+        f"/projects/{project.pk}/transactions/new/",
+        {"type_code": "2", "date": "2025-02-03", "value": "99999999999999999999", "currency": "usd"},
+    )
+    assert r.status_code == 200 and "value" in r.context["form"].errors
+    assert not project.transactions.exists()

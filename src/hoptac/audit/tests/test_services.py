@@ -89,3 +89,26 @@ def test_a_change_of_links_is_in_the_history_with_who_and_the_labels_of_the_time
     undp.name_vi = "Tên mới"
     undp.save()
     assert next(c for c in history_entries(a)[1]["changes"] if c.field == "parties").new == parties.new
+
+
+def test_null_clears_a_text_field_and_is_refused_for_other_fields(editor):
+    from django.core.exceptions import ValidationError
+
+    partner = record_create(Partner(kind="ngo", name_vi="Quỹ Z", name_en="Z Fund", notes="ghi chú"), user=editor)
+    partner = record_update(partner, user=editor, expected_version=1, changes={"notes": None, "acronym": None})
+    partner.refresh_from_db()
+    assert partner.notes == "" and partner.acronym == "" and partner.version == 2
+    with pytest.raises(ValidationError) as caught:
+        record_update(partner, user=editor, expected_version=2, changes={"aliases": None})
+    assert "aliases" in caught.value.message_dict
+    partner.refresh_from_db()
+    assert partner.version == 2
+
+
+def test_null_in_an_api_patch_is_a_422_or_a_clear_never_a_500(api, editor):
+    client = api(editor)
+    created = client.post(
+        "/api/v1/partners", {"kind": "ngo", "name_vi": "Quỹ API", "name_en": "API Fund", "notes": "x"}
+    ).json()
+    r = client.patch(f"/api/v1/partners/{created['id']}", {"version": created["version"], "notes": None})
+    assert r.status_code == 200 and r.json()["notes"] == ""

@@ -36,6 +36,13 @@ def test_upload_one_file_goes_to_its_page(logged_in, editor, seed_bytes):
     assert doc.kind == "report" and doc.language == "en"
 
 
+def test_upload_with_no_file_says_so(logged_in, editor):
+    response = logged_in(editor).post("/documents/upload/", {"kind": "report"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["files"]
+    assert Document.objects.count() == 0
+
+
 def test_register_a_web_address_with_pasted_text(logged_in, editor):
     client = logged_in(editor)
     data = {"source_url": "https://example.org/tin", "text": "Hội nghị tại Hà Nội", "kind": "news", "title": ""}

@@ -193,3 +193,27 @@ def test_a_lower_plan_points_its_tasks_to_the_upper_tasks(tmp_path, programme):
     )
     assert import_tasks(path, plan).ok
     assert list(upper.lower_tasks.values_list("programme__document_number", flat=True)) == ["2/KH-BYT"]
+
+
+@pytest.mark.django_db
+def test_a_deadline_outside_1900_2100_is_a_bad_row(tmp_path, programme):
+    path = write_csv(tmp_path / "far.csv", [["1", "Rất xa", "", "Bộ Y tế", "", "31/12/9999", ""]])
+    result = import_tasks(path, programme)
+    assert not result.ok and result.errors[0][0] == 2
+    assert "between 01/01/1900 and 31/12/2100" in result.errors[0][1]
+
+
+@pytest.mark.django_db
+def test_control_characters_are_dropped(tmp_path, programme):
+    path = write_csv(tmp_path / "nul.csv", [["1", "Nhiệm\x00 vụ\x0b", "", "Bộ Y tế", "", "31/12/2026", ""]])
+    assert import_tasks(path, programme).ok
+    assert Task.objects.get(programme=programme, code="1").title == "Nhiệm vụ"
+
+
+@pytest.mark.django_db
+def test_a_csv_cell_over_the_csv_limit_is_an_unreadable_file(tmp_path, programme):
+    from hoptac.programmes.importer import UnreadableFile
+
+    path = write_csv(tmp_path / "huge.csv", [["1", "x" * 200_000, "", "Bộ Y tế", "", "", ""]])
+    with pytest.raises(UnreadableFile, match="field larger than field limit"):
+        import_tasks(path, programme)

@@ -182,7 +182,8 @@ def test_attachments_download_only_for_who_may_see_the_task(
     settings.MEDIA_ROOT = tmp_path
     task = make_task(code="1", deadline_kind="date", deadline=datetime.date(2030, 1, 1))
     client = logged_in(contributor)
-    upload = SimpleUploadedFile("bao-cao.html", b"<script>alert(1)</script>", content_type="text/html")
+    # a text file with markup in it, which a browser would run if it rendered it
+    upload = SimpleUploadedFile("bao-cao.txt", b"<script>alert(1)</script>", content_type="text/html")
     response = client.post(
         f"/programmes/tasks/{task.pk}/report/",
         {"kind": "report", "reported_on": "2026-01-05", "narrative": "Đã làm", "percent": "30", "attachments": upload},
@@ -198,6 +199,27 @@ def test_attachments_download_only_for_who_may_see_the_task(
     assert b"".join(download.streaming_content) == b"<script>alert(1)</script>"
     assert logged_in(contributor_b).get(attachment.get_absolute_url()).status_code == 403
     assert client.get("/media/" + attachment.file.name).status_code == 404
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_attachments_of_the_wrong_type_or_too_large_are_refused_and_the_report_kept(
+    logged_in, contributor, make_task, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.HOPTAC_UPLOAD_MAX_BYTES = 100
+    task = make_task(code="1", deadline_kind="date", deadline=datetime.date(2030, 1, 1))
+    client = logged_in(contributor)
+    data = {"kind": "report", "reported_on": "2026-01-05", "narrative": "Đã làm xong", "percent": "30"}
+    for upload, message in (
+        (SimpleUploadedFile("trang.html", b"<script>alert(1)</script>"), "choose a file of one of these types"),
+        (SimpleUploadedFile("so-lieu.pdf", b"%PDF" + b"x" * 200), "larger than"),
+    ):
+        response = client.post(f"/programmes/tasks/{task.pk}/report/", {**data, "attachments": upload})
+        assert response.status_code == 200 and message in text(response)
+        assert "Đã làm xong" in text(response)  # what was typed is still in the form
+    assert not ProgressReport.objects.filter(task=task).exists()
 
 
 def _csv_upload(name: str, rows: list[list[str]]):
@@ -258,3 +280,19 @@ def test_import_template_names_the_columns(logged_in, editor):
     response = logged_in(editor).get("/programmes/tasks/import-template.xlsx")
     header = next(load_workbook(io.BytesIO(response.content)).active.values)
     assert header[:3] == ("Mã", "Nhiệm vụ", "Mô tả")
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_a_refused_close_or_cycle_says_why_by_field_label(logged_in, admin_user, make_task, programme):
+    task = make_task(code="1", deadline_kind="date", deadline=datetime.date(2030, 1, 1))
+    client = logged_in(admin_user)
+    response = client.post(f"/programmes/tasks/{task.pk}/close/", {"completed_on": "9999-12-31"}, follow=True)
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "The task was not closed: Completed on: Enter a date between 01/01/1900 and 31/12/2100." in shown
+    task.refresh_from_db()
+    assert task.completed_on is None
+    response = client.post(
+        f"/programmes/{programme.pk}/cycles/new/", {"frequency": "monthly", "due_day": "abc"}, follow=True
+    )
+    shown = " ".join(str(m) for m in response.context["messages"])
+    assert "The reporting cycle was not added:" in shown and "due_day" not in shown

@@ -126,3 +126,14 @@ def test_values_in_local_format():
     assert format_value(1234567, "en") == "1,234,567"
     assert format_value(Decimal("1234.5"), "vi", "USD") == "1.234,50 USD"
     assert format_value(Decimal("2500000000"), "en", "VND") == "2,500,000,000 VND"
+
+
+def test_a_row_taller_than_a_page_still_renders_in_the_pdf(records, today):
+    # fpdf2 cannot split a table row across pages; a long progress narrative made every PDF fail
+    report = build_report("annual", YEAR_2025, today=today)
+    table = next(t for s in report.sections for t in s.tables if len(t.headers) >= 3)
+    narrative = "Kết quả thực hiện chi tiết " * 400
+    table.rows.append([narrative, *[""] * (len(table.headers) - 1)])
+    text = _squash(_pdf_text(render(report, "pdf")))
+    assert _squash(narrative)[:200] in text
+    assert report.labels["signer_title"] in text

@@ -96,3 +96,29 @@ def test_delete_with_a_malformed_version(logged_in, admin_user):
     response = logged_in(admin_user).post(f"/partners/{partner.pk}/delete/", {"version": "abc"})
     assert response.status_code == 302
     assert not Partner.objects.filter(pk=partner.pk).exists()
+
+
+def test_a_year_without_agreements_lists_none(logged_in, admin_user):
+    # the dashboard links to /agreements/?year=<this year> whether or not one was signed in it
+    response = logged_in(admin_user).get("/agreements/?year=2099")
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert response.context["page_obj"].paginator.count == 0
+
+
+def test_an_error_on_a_field_the_page_lays_out_by_hand_is_shown(logged_in, editor):
+    # a project's finance type is drawn without its own error slot; the summary above the form names it
+    response = logged_in(editor).post(
+        "/projects/new/",
+        {
+            "title_vi": "Dự án",
+            "kind": "oda_grant",
+            "status": "pipeline",
+            "planned_start": "2025-01-01",
+            "finance_type": "no-such-code",
+        },
+    )
+    assert response.status_code == 200
+    summary = response.content.decode().split('data-testid="form-errors"')[1].split("</div>")[0]
+    label = str(response.context["form"].fields["finance_type"].label)
+    assert f"{label}:" in summary
