@@ -157,6 +157,12 @@ def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, str(exc))
 
 
+@api.exception_handler(OverflowError)
+def on_overflow(request, exc):
+    # a number past SQLite's 2**63 or a date past 9999 that got past the schema's bounds
+    return _error(request, 422, _("A number or a date in this request is too large."))
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request, exc: Exception):
     # A bug, not the client's fault: the operator gets the traceback in the log, the client

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "hoptac.web.middleware.OverflowMiddleware",
 ]
 
 ROOT_URLCONF = "hoptac.config.urls"

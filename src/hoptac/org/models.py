@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -52,7 +53,7 @@ class Unit(Record):
         ]
 
     def __str__(self) -> str:
-        return self.name_vi
+        return self.display_name(get_language())
 
     def get_absolute_url(self) -> str:
         return f"/admin/org/unit/{self.pk}/change/"

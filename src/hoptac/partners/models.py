@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -86,13 +87,14 @@ class Partner(Record):
         indexes = [models.Index(fields=["kind"])]
 
     def __str__(self) -> str:
-        return f"{self.name_vi} ({self.acronym})" if self.acronym else self.name_vi
+        name = self.display_name(get_language())
+        return f"{name} ({self.acronym})" if self.acronym else name
 
     def get_absolute_url(self) -> str:
         return reverse("partners:detail", args=[self.pk])
 
     def display_name(self, language: str = "vi") -> str:
-        return self.name_en if language == "en" else self.name_vi
+        return (self.name_en or self.name_vi) if language == "en" else self.name_vi
 
     def level_on(self, day: datetime.date) -> "PartnershipLevel | None":
         """The highest level held on `day` (levels only go up, so also the latest)."""

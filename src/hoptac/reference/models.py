@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,10 +18,10 @@ class Country(models.Model):
         ordering = ["name_vi"]
 
     def __str__(self) -> str:
-        return self.name_vi
+        return self.display_name(get_language())
 
     def display_name(self, language: str = "vi") -> str:
-        return self.name_en if language == "en" else self.name_vi
+        return (self.name_en or self.name_vi) if language == "en" else self.name_vi
 
 
 class Currency(models.Model):

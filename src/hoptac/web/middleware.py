@@ -1,6 +1,10 @@
 import logging
 import time
 
+from django.http import HttpResponseBadRequest
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
 logger = logging.getLogger("hoptac.request")
 
 
@@ -28,3 +32,23 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class OverflowMiddleware:
+    """SQLite holds no integer past 2**63 and Python no date past 9999. A drop-down's id that
+    large, or such a date, comes only from a crafted or damaged request: the client's error, a
+    400 that says so, not a 500. Forms and the API bound what people type; this catches the rest
+    (Django's multiple-choice fields query the ids before checking them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OverflowError):
+            return None
+        logger.warning("Out-of-range value in %s %s: %s", request.method, request.path, exception)
+        message = _("A number or a date in this request is too large. Go back, reload the page and try again.")
+        return HttpResponseBadRequest(render_to_string("web/bad_request.html", {"message": message}, request))

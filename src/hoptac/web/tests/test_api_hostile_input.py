@@ -74,3 +74,14 @@ def test_the_openapi_document_lists_every_error_an_operation_can_give(client):
     assert {"200", "404", "409", "422"} <= set(update)
     token = paths["/api/v1/token"]["post"]["responses"]
     assert "403" not in token and "422" in token  # public: no 401/403 from auth; its 401 is its own
+
+
+def test_an_overflow_that_gets_past_the_schema_is_a_422(api, viewer, monkeypatch):
+    from hoptac.partners import selectors
+
+    def overflowing(*args, **kwargs):
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(selectors, "partner_list", overflowing)
+    response = api(viewer).get("/api/v1/partners")
+    assert response.status_code == 422 and response.json()["message"]

@@ -122,3 +122,27 @@ def test_an_error_on_a_field_the_page_lays_out_by_hand_is_shown(logged_in, edito
     summary = response.content.decode().split('data-testid="form-errors"')[1].split("</div>")[0]
     label = str(response.context["form"].fields["finance_type"].label)
     assert f"{label}:" in summary
+
+
+@pytest.mark.parametrize("path", ["/agreements/?partner=" + HUGE, "/projects/?donor=" + HUGE, "/events/?unit=" + HUGE])
+def test_a_choice_id_past_the_database_range_is_a_bad_request(logged_in, admin_user, path):
+    # a list's own filters are drop-downs: only a crafted or damaged link sends such an id
+    response = logged_in(admin_user).get(path)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "too large" in response.content.decode() or "quá lớn" in response.content.decode()
+
+
+def test_a_crafted_multi_select_id_is_a_bad_request_not_a_500(logged_in, editor):
+    response = logged_in(editor).post(
+        "/projects/new/",
+        {
+            "title_vi": "Dự án",
+            "kind": "oda_grant",
+            "status": "pipeline",
+            "planned_start": "2025-01-01",
+            "implementing_units": [HUGE],
+        },
+    )
+    assert response.status_code == 400
+    assert 'data-testid="bad-request"' in response.content.decode()

@@ -38,3 +38,32 @@ def test_every_template_string_is_in_the_vietnamese_catalogue():
             if text.replace('"', '\\"') not in catalogue and text not in catalogue:
                 missing.setdefault(text, template.name)
     assert not missing, f"run `make messages` and translate: {missing}"
+
+
+@pytest.mark.django_db
+def test_names_follow_the_interface_language(logged_in, editor):
+    """A unit, field, partner or country shown in a form, a list or a history row: English names
+    on English pages, where the record has one."""
+    from hoptac.fields.models import Field
+    from hoptac.org.models import Unit
+    from hoptac.partners.models import Partner
+    from hoptac.reference.models import Country
+
+    unit = Unit.objects.exclude(name_en="").first()
+    field = Field.objects.exclude(name_en="").first()
+    france = Country.objects.get(pk="FR")
+    ilo = Partner.objects.get(acronym="ILO")
+    for obj, vi, en in (
+        (unit, unit.name_vi, unit.name_en),
+        (field, field.name_vi, field.name_en),
+        (france, "Pháp", "France"),
+        (ilo, f"{ilo.name_vi} (ILO)", f"{ilo.name_en} (ILO)"),
+    ):
+        with translation.override("vi"):
+            assert str(obj) == vi
+        with translation.override("en"):
+            assert str(obj) == en
+    client = logged_in(editor)
+    client.cookies["django_language"] = "en"
+    page = client.get("/agreements/new/").content.decode()
+    assert editor.unit.name_en and f">{editor.unit.name_en}</option>" in page
