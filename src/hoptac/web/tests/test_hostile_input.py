@@ -134,5 +134,10 @@ def test_a_crafted_multi_select_id_is_a_bad_request_not_a_500(logged_in, editor)
         "/projects/new/",
         {**NEW_PROJECT, "implementing_units": [HUGE]},
     )
-    assert response.status_code == 400
-    assert 'data-testid="bad-request"' in response.content.decode()
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # SQLite overflows on the id; the request is refused whole
+        assert response.status_code == 400
+        assert 'data-testid="bad-request"' in response.content.decode()
+    else:  # PostgreSQL compares it and finds no such unit: the form says so
+        assert response.status_code == 200 and "implementing_units" in response.context["form"].errors
