@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
@@ -161,6 +162,18 @@ def on_http_error(request, exc: HttpError):
 def on_overflow(request, exc):
     # a number past SQLite's 2**63 or a date past 9999 that got past the schema's bounds
     return _error(request, 422, _("A number or a date in this request is too large."))
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    return _error(request, 400, _("The multipart body cannot be read: %(error)s") % {"error": exc})
+
+
+@api.exception_handler(RecursionError)
+def on_too_deep(request, exc):
+    # JSON nested past Python's recursion limit: the parser gives up before any endpoint runs
+    logger.warning("Body nested too deeply in %s %s", request.method, request.path)
+    return _error(request, 400, _("The request body is nested too deeply."))
 
 
 @api.exception_handler(Exception)

@@ -25,7 +25,7 @@ from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
 from hoptac.partners.models import Partner
 from hoptac.reference.models import Country
-from hoptac.web.params import Day, Id, Pagination
+from hoptac.web.params import Day, Id, Pagination, positive_int
 
 router = Router(tags=["agreements"])
 
@@ -321,8 +321,9 @@ def _ids(model, pks, field: str, errors: dict, label: str) -> list:
 def _fields(values, errors: dict) -> list:
     result, missing = [], []
     for value in values:
-        if isinstance(value, int) or str(value).isdigit():
-            obj = CoopField.objects.filter(pk=int(value)).first()
+        pk = value if isinstance(value, int) else positive_int(value)
+        if pk:
+            obj = CoopField.objects.filter(pk=pk).first()
         else:
             obj = CoopField.objects.filter(code=value).first()
         (result.append(obj) if obj else missing.append(str(value)))
@@ -412,7 +413,7 @@ def list_agreements(request, filters: Query[AgreementFilters]):
     field = None
     if filters.field:
         obj = (
-            CoopField.objects.filter(pk=int(filters.field) if filters.field.isdigit() else None).first()
+            CoopField.objects.filter(pk=positive_int(filters.field)).first()
             or CoopField.objects.filter(code=filters.field).first()
         )
         if obj is None:

@@ -184,7 +184,7 @@ def create_document(request):
         else:
             try:
                 raw = json.loads(request.body or b"{}")
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, RecursionError) as exc:
                 raise ValidationError({"__all__": [f"The body is not JSON: {exc}"]}) from exc
             if not isinstance(raw, dict):
                 raise ValidationError({"__all__": ["Send a JSON object."]})

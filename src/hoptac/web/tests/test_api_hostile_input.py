@@ -85,3 +85,26 @@ def test_an_overflow_that_gets_past_the_schema_is_a_422(api, viewer, monkeypatch
     monkeypatch.setattr(selectors, "partner_list", overflowing)
     response = api(viewer).get("/api/v1/partners")
     assert response.status_code == 422 and response.json()["message"]
+
+
+def test_a_superscript_digit_as_a_field_is_an_unknown_field(api, editor):
+    client = api(editor)
+    assert client.get("/api/v1/agreements", {"field": "²"}).status_code == 422
+    from hoptac.partners.models import Partner
+
+    ilo = Partner.objects.get(acronym="ILO")
+    r = client.post(
+        "/api/v1/agreements",
+        {"kind": "memorandum_of_understanding", "title_vi": "Thử", "parties": [ilo.pk], "fields": ["²"]},
+    )
+    assert r.status_code == 422 and "fields" in r.json()["errors"]
+
+
+def test_unreadable_bodies_are_400_with_a_message(api, editor):
+    client = api(editor)
+    r = client.post("/api/v1/documents", b"--x\r\n", content_type="multipart/form-data; boundary=")
+    assert r.status_code == 400 and r.json()["message"]
+    deep = "[" * 100_000 + "]" * 100_000
+    for path in ("/api/v1/documents", "/api/v1/partners"):
+        r = client.post(path, deep, content_type="application/json")
+        assert r.status_code in (400, 422) and r.json()["message"]
