@@ -5,7 +5,7 @@ Each app adds its router in `urls()` below; permissions come from hoptac.org.per
 import logging
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
@@ -167,6 +167,14 @@ def on_overflow(request, exc):
 @api.exception_handler(MultiPartParserError)
 def on_bad_multipart(request, exc):
     return _error(request, 400, _("The multipart body cannot be read: %(error)s") % {"error": exc})
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+def on_bad_request(request, exc):
+    # too many fields, too large a body, a malformed header: Django's own 400s, answered in JSON
+    logger.warning("Bad request %s %s: %s", request.method, request.path, exc)
+    return _error(request, 400, _("The request cannot be read: %(error)s") % {"error": exc})
 
 
 @api.exception_handler(RecursionError)

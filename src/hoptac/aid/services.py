@@ -30,7 +30,7 @@ from hoptac.aid.models import (
     check_percentages,
 )
 from hoptac.aid.rates import RateTable
-from hoptac.audit.services import record_create, record_delete, record_update
+from hoptac.audit.services import clean_text_fields, record_create, record_delete, record_update
 from hoptac.org.permissions import (
     allowed_owner_units,
     can_approve,
@@ -89,6 +89,7 @@ def _checked(rows: list, exclude: list[str]) -> list[str]:
     messages = []
     for n, row in enumerate(rows, start=1):
         try:
+            clean_text_fields(row)
             row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():

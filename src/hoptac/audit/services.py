@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from hoptac.audit.history import field_changes
+from hoptac.web.params import CONTROL_CHARACTERS
 
 
 @dataclass
@@ -57,25 +58,34 @@ def _set_links(instance: models.Model, m2m: dict[str, Any] | None, user) -> None
         )
 
 
-def _null_to_blank(instance: models.Model) -> None:
-    """A JSON null for a text field that stores no NULL means "empty"; for any other field that
-    cannot be NULL it is an error. full_clean skips an empty value in a blank=True field, so
-    without this the database's NOT NULL constraint would be the one to refuse it (a 500)."""
+def clean_text_fields(instance: models.Model) -> None:
+    """Text as every export can hold it, and null where the database stores none.
+
+    Control characters (a NUL pasted from a PDF, say) are dropped: XML, XLSX and DOCX refuse
+    them, so one would break every export that includes the record. A JSON null for a text field
+    that stores no NULL means "empty"; for any other field that cannot be NULL it is an error
+    (full_clean skips an empty value in a blank=True field, and the database's NOT NULL
+    constraint would be the one to refuse it, with a 500)."""
     errors = {}
     for f in instance._meta.concrete_fields:
-        if f.null or f.primary_key or not f.editable or getattr(instance, f.attname) is not None:
+        if f.primary_key or not f.editable:
             continue
-        if isinstance(f, (models.CharField, models.TextField)):
-            setattr(instance, f.attname, "")
-        elif f.blank:
-            errors[f.name] = [f.error_messages["null"]]
+        value = getattr(instance, f.attname)
+        if isinstance(value, str):
+            if CONTROL_CHARACTERS.search(value):
+                setattr(instance, f.attname, CONTROL_CHARACTERS.sub("", value))
+        elif value is None and not f.null:
+            if isinstance(f, (models.CharField, models.TextField)):
+                setattr(instance, f.attname, "")
+            elif f.blank:
+                errors[f.name] = [f.error_messages["null"]]
     if errors:
         raise ValidationError(errors)
 
 
 def record_create(instance: models.Model, *, user, m2m: dict[str, Any] | None = None) -> models.Model:
     with transaction.atomic():
-        _null_to_blank(instance)
+        clean_text_fields(instance)
         instance.full_clean()
         instance._history_user = user
         instance.save()
@@ -105,7 +115,7 @@ def record_update(
         for name, value in changes.items():
             setattr(current, name, value)
         current.version += 1
-        _null_to_blank(current)
+        clean_text_fields(current)
         current.full_clean()
         current._history_user = user
         current.save()

@@ -108,3 +108,31 @@ def test_unreadable_bodies_are_400_with_a_message(api, editor):
     for path in ("/api/v1/documents", "/api/v1/partners"):
         r = client.post(path, deep, content_type="application/json")
         assert r.status_code in (400, 422) and r.json()["message"]
+
+
+def test_control_characters_are_dropped_so_every_export_still_opens(api, editor):
+    client = api(editor)
+    r = client.post(
+        "/api/v1/projects",
+        {
+            "code": "CTRL\u0000-1",
+            "title_vi": "Dự án\u000b thử",
+            "kind": "technical_assistance",
+            "planned_start": "2024-01-01",
+            "organisations": [{"role": "funding", "name": "Quỹ\u0001 X", "ref": "XM-\u0002DAC"}],
+            "sectors": [{"code": "15110", "percentage": "100", "name": "Khu vực\u0007 công"}],
+        },
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["code"] == "CTRL-1" and body["title_vi"] == "Dự án thử"
+    assert body["organisations"][0]["name"] == "Quỹ X" and body["organisations"][0]["ref"] == "XM-DAC"
+    exported = client.get("/api/v1/projects.iati.xml")
+    assert exported.status_code == 200 and "Dự án thử" in exported.content.decode()
+
+
+def test_too_many_form_fields_is_a_400(api, editor, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    parts = "".join(f'--x\r\nContent-Disposition: form-data; name="f{i}"\r\n\r\nv\r\n' for i in range(50))
+    r = api(editor).post("/api/v1/documents", parts + "--x--\r\n", content_type="multipart/form-data; boundary=x")
+    assert r.status_code == 400 and "DATA_UPLOAD_MAX_NUMBER_FIELDS" in r.json()["message"]
