@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from hoptac.audit.services import ConflictError
@@ -63,6 +64,17 @@ def _error_responses(method: str, path: str, operation: dict) -> dict[str, str]:
     return found
 
 
+class ObjectBodyParser(Parser):
+    """Every body the API takes is a JSON object. ninja would read a list or a string through its
+    attributes ("hello".title() became a title) and create a record from it."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
+
+
 class HoptacAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         # ninja documents only the responses a route declares; the error handlers below answer
@@ -83,6 +95,7 @@ api = HoptacAPI(
     version="1",
     description="International cooperation records: partners, agreements, projects, events, tasks, documents.",
     auth=[BearerToken(), django_auth],  # django_auth: the browser's session, CSRF-checked
+    parser=ObjectBodyParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -210,6 +210,10 @@ class Project(Record):
     def end(self) -> datetime.date | None:
         return self.actual_end or self.planned_end
 
+    def clean(self):
+        if not (self.title_vi or self.title_en):
+            raise ValidationError({"title_vi": _("Give a title in Vietnamese or English.")})
+
 
 class ProjectOrganisation(models.Model):
     """A participating organisation with its IATI role; `partner` links it to the registry."""

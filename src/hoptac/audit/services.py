@@ -83,6 +83,29 @@ def clean_text_fields(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
+def strip_control_characters(*models_) -> int:
+    """Drop control characters from every text column of `models_` (historical models in a data
+    migration): rows saved before clean_text_fields existed would break the XML and XLSX exports.
+    Only the rows that hold one are read and written."""
+    from django.db import connection
+
+    # PostgreSQL text cannot hold a NUL, and its regex syntax refuses one
+    pattern = "[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+    if connection.vendor == "sqlite":
+        pattern = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+    changed = 0
+    for model in models_:
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, (models.CharField, models.TextField)):
+                continue
+            for row in model._default_manager.filter(**{f"{f.name}__regex": pattern}).only("pk", f.name):
+                model._default_manager.filter(pk=row.pk).update(
+                    **{f.name: CONTROL_CHARACTERS.sub("", getattr(row, f.name))}
+                )
+                changed += 1
+    return changed
+
+
 def record_create(instance: models.Model, *, user, m2m: dict[str, Any] | None = None) -> models.Model:
     with transaction.atomic():
         clean_text_fields(instance)

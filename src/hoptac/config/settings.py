@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hoptac.web.middleware.OverflowMiddleware",
+    "hoptac.web.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "hoptac.config.urls"

@@ -21,6 +21,6 @@ urlpatterns = [
     path("", include("hoptac.reports.urls")),
     path("", include("hoptac.portal.urls")),
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", web.api_not_found),
+    re_path(r"^api/(?P<rest>[\s\S]*)$", web.api_not_found),  # [\s\S]: a %0A in the path too
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,7 @@ from hoptac.documents.models import Document, Language, Mention
 from hoptac.org.models import Unit
 from hoptac.org.permissions import can_view, check
 from hoptac.partners.models import Partner
-from hoptac.web.params import Day, Id, Pagination, Year
+from hoptac.web.params import Day, Id, Pagination, Year, positive_int
 
 router = Router(tags=["documents"])
 
@@ -112,10 +112,10 @@ class MentionDecision(Schema):
     value: dict | str | None = Field(None, description="A corrected value (same shape as the type's), with `accepted`")
 
 
-def _unit(pk: int | None) -> Unit | None:
+def _unit(pk: int | str | None) -> Unit | None:
     if not pk:
         return None
-    unit = Unit.objects.filter(pk=pk).first()
+    unit = Unit.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if unit is None:
         raise ValidationError({"owner_unit": [f"No unit with id {pk}."]})
     return unit
@@ -144,7 +144,7 @@ def _form_meta(data) -> dict:
         "language": data.get("language") or "",
         "source": data.get("source") or "",
         "source_url": data.get("source_url") or "",
-        "owner_unit": _unit(int(data["owner_unit"])) if str(data.get("owner_unit") or "").isdigit() else None,
+        "owner_unit": _unit(positive_int(data.get("owner_unit")) or data.get("owner_unit") or None),
     }
     errors = {}
     if meta["kind"] not in Document.Kind.values:

@@ -1,7 +1,7 @@
 import logging
 import time
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -52,3 +52,27 @@ class OverflowMiddleware:
         logger.warning("Out-of-range value in %s %s: %s", request.method, request.path, exception)
         message = _("A number or a date in this request is too large. Go back, reload the page and try again.")
         return HttpResponseBadRequest(render_to_string("web/bad_request.html", {"message": message}, request))
+
+
+class ApiMethodNotAllowedMiddleware:
+    """django-ninja answers a method a route lacks with a plain-text 405; the API's every other
+    error is JSON {"message"}, so this one is too (its Allow header kept)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and "json" not in response.get("Content-Type", "")
+        ):
+            allowed = response.get("Allow", "")
+            json_response = JsonResponse(
+                {"message": _("This method is not allowed here. Allowed: %(methods)s.") % {"methods": allowed}},
+                status=405,
+            )
+            json_response["Allow"] = allowed
+            return json_response
+        return response

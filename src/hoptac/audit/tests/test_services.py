@@ -112,3 +112,17 @@ def test_null_in_an_api_patch_is_a_422_or_a_clear_never_a_500(api, editor):
     ).json()
     r = client.patch(f"/api/v1/partners/{created['id']}", {"version": created["version"], "notes": None})
     assert r.status_code == 200 and r.json()["notes"] == ""
+
+
+def test_strip_control_characters_cleans_only_the_rows_that_hold_one(editor):
+    from hoptac.audit.services import strip_control_characters
+
+    dirty = record_create(Partner(kind="ngo", name_vi="Quỹ A", name_en="A Fund"), user=editor)
+    clean = record_create(Partner(kind="ngo", name_vi="Quỹ B", name_en="B Fund"), user=editor)
+    # as a row saved before clean_text_fields would hold it
+    Partner.objects.filter(pk=dirty.pk).update(name_en="A\x01 Fund\x0b", notes="x\x1fy")
+    assert strip_control_characters(Partner) == 2
+    dirty.refresh_from_db()
+    assert (dirty.name_en, dirty.notes) == ("A Fund", "xy")
+    assert Partner.objects.get(pk=clean.pk).name_en == "B Fund"
+    assert strip_control_characters(Partner) == 0

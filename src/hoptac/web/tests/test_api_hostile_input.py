@@ -136,3 +136,37 @@ def test_too_many_form_fields_is_a_400(api, editor, settings):
     parts = "".join(f'--x\r\nContent-Disposition: form-data; name="f{i}"\r\n\r\nv\r\n' for i in range(50))
     r = api(editor).post("/api/v1/documents", parts + "--x--\r\n", content_type="multipart/form-data; boundary=x")
     assert r.status_code == 400 and "DATA_UPLOAD_MAX_NUMBER_FIELDS" in r.json()["message"]
+
+
+@pytest.mark.parametrize("body", ["[]", '"hello"', "7", "null", "true", "[null, null]"])
+def test_a_body_that_is_not_an_object_creates_nothing(api, editor, body):
+    from hoptac.aid.models import Project
+    from hoptac.programmes.models import Programme
+
+    client = api(editor)
+    before = (Project.objects.count(), Programme.objects.count())
+    for path in ("/api/v1/projects", "/api/v1/programmes"):
+        response = client.post(path, body, content_type="application/json")
+        assert response.status_code in (400, 422) and response.json()["message"]
+    assert (Project.objects.count(), Programme.objects.count()) == before
+
+
+def test_a_project_needs_a_title(api, editor):
+    response = api(editor).post("/api/v1/projects", {"kind": "oda_grant", "planned_start": "2025-01-01"})
+    assert response.status_code == 422 and "title_vi" in response.json()["errors"]
+
+
+def test_wrong_methods_and_paths_answer_json(api, editor):
+    client = api(editor)
+    r = client.patch("/api/v1/events", {})
+    assert r.status_code == 405 and r.json()["message"] and "GET" in r["Allow"]
+    for path in ("/api/v1/projects/abc", "/api/v1/projects/", "/api/v1/documents/%0A/history"):
+        r = client.post(path, {})
+        assert r.status_code == 404 and r.json()["message"], path
+
+
+def test_a_superscript_owner_unit_on_an_upload_is_refused(api, editor):
+    from django.test.client import MULTIPART_CONTENT
+
+    r = api(editor).post("/api/v1/documents", {"owner_unit": "²", "text": "x"}, content_type=MULTIPART_CONTENT)
+    assert r.status_code == 422 and "owner_unit" in r.json()["errors"]
