@@ -164,7 +164,8 @@ class EventForm(_RecordForm):
 
     def clean(self):
         cleaned = self.cleaned_data
-        if cleaned.get("start_date") and not cleaned.get("end_date"):
+        # an end left empty is a one-day event; an end typed but unreadable keeps its error
+        if cleaned.get("start_date") and not self.data.get(self.add_prefix("end_date")):
             cleaned["end_date"] = cleaned["start_date"]
             self.errors.pop("end_date", None)
         return super().clean()
@@ -172,7 +173,7 @@ class EventForm(_RecordForm):
 
 class ParticipantForm(forms.Form):
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none())
-    people = forms.IntegerField(label=_("Number of people"), required=False, min_value=0)
+    people = forms.IntegerField(label=_("Number of people"), required=False, min_value=0, max_value=1_000_000)
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
     def __init__(self, *args, **kwargs):

@@ -297,6 +297,7 @@ class TransactionForm(forms.ModelForm):
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["value_date"].required = False
         self.fields["currency"].required = False
         if self.instance.pk:
@@ -309,7 +310,11 @@ class TransactionForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("date") and not cleaned.get("value_date"):
             cleaned["value_date"] = cleaned["date"]
-        cleaned["currency"] = (cleaned.get("currency") or "").upper()
+        # left empty (or cleared on edit): the project's currency, as on create
+        default = self.project.default_currency if self.project is not None else ""
+        cleaned["currency"] = (cleaned.get("currency") or default or "").upper()
+        if not cleaned["currency"]:
+            self.add_error("currency", _("Give the currency (the project has no default currency)."))
         _check_code(self, cleaned, "currency", "Currency")
         return cleaned
 

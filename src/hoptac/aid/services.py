@@ -147,8 +147,7 @@ def _save_parts(project: Project, parts: dict[str, Any]) -> None:
             indicators = [Indicator(position=j, **ind) for j, ind in enumerate(r.get("indicators", []))]
             results.append((result, indicators))
         rows["results"] = [r for r, _inds in results] + [ind for _r, inds in results for ind in inds]
-    errors = {part: _checked(objs, ["project", "result"]) for part, objs in rows.items()}
-    errors = {part: messages for part, messages in errors.items() if messages}
+    errors = {part: messages for part, objs in rows.items() if (messages := _checked(objs, ["project", "result"]))}
     if errors:
         raise ValidationError(errors)
 

@@ -249,6 +249,8 @@ def transaction_edit(request, pk: int):
             data["version"] = exc.current.version
             form = TransactionForm(data, instance=exc.current, project=project)
             form.is_valid()
+        except ValidationError as exc:
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Transaction saved."))
             return redirect(_tab(project))

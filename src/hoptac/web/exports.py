@@ -8,8 +8,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+
+from hoptac.web.params import CONTROL_CHARACTERS
 
 
 def _cell(value):
@@ -21,7 +22,7 @@ def _cell(value):
         value = str(value)
     if isinstance(value, str):
         # control characters (an imported NUL, say) are refused by the XLSX format
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return CONTROL_CHARACTERS.sub("", value)
     if isinstance(value, datetime.datetime):
         return value.replace(tzinfo=None)
     return value

@@ -212,3 +212,19 @@ def test_form_refuses_dates_outside_1900_2100(logged_in, editor, unit_a):
     assert r.status_code == 200
     assert "between 01/01/1900 and 31/12/2100" in str(r.context["form"].errors["end_date"])
     assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("end", ["2026-13-01", "²"])
+def test_an_unreadable_end_date_is_an_error_not_a_one_day_event(logged_in, editor, unit_a, end):
+    r = logged_in(editor).post("/events/new/", form_data(unit_a, end_date=end))
+    assert r.status_code == 200 and "end_date" in r.context["form"].errors
+    assert not Event.objects.exists()
+
+
+def test_a_huge_number_of_people_is_a_field_error_and_keeps_the_form(logged_in, editor, unit_a, ilo):
+    r = logged_in(editor).post(
+        "/events/new/",
+        form_data(unit_a, **{"participants-0-partner": ilo.pk, "participants-0-people": "99999999999999999999"}),
+    )
+    assert r.status_code == 200 and "Hội thảo về chuyển đổi số" in r.content.decode()
+    assert not Event.objects.exists()

@@ -159,3 +159,15 @@ def test_an_amount_too_large_to_convert_is_refused(logged_in, editor):
     )
     assert r.status_code == 200 and "value" in r.context["form"].errors
     assert not project.transactions.exists()
+
+
+def test_clearing_a_transactions_currency_on_edit_takes_the_projects(logged_in, editor):
+    project = make_project(editor, default_currency="EUR")
+    tx = add_tx(editor, project, currency="USD")
+    r = logged_in(editor).post(
+        f"/projects/transactions/{tx.pk}/edit/",
+        {"type_code": tx.type_code, "date": "2024-03-15", "value": "1000", "currency": "", "version": tx.version},
+    )
+    assert r.status_code == 302
+    tx.refresh_from_db()
+    assert tx.currency == "EUR"
